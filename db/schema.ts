@@ -1,0 +1,284 @@
+/**
+ * The control plane's store. One SQLite file, migrated by drizzle-kit
+ * (`npm run db:generate` writes db/migrations; they are committed and applied at start).
+ *
+ * Conventions: tables are plural; ids are integers; times are unix seconds
+ * (`integer(..., { mode: 'timestamp' })`) defaulting to `unixepoch()`; JSON columns
+ * are typed with `$type`. Secrets (passwords, session and cluster tokens) are stored
+ * only as hashes.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp' })
+    .notNull()
+    .default(sql`(unixepoch())`);
+const updatedAt = () =>
+  integer('updated_at', { mode: 'timestamp' })
+    .notNull()
+    .default(sql`(unixepoch())`);
+
+// ── People ──────────────────────────────────────────────────────────────────
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    /** `scrypt$N$r$p$salt$hash`, see server/auth/password.ts. */
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
+    /** Users are deactivated, never deleted: the audit trail keeps pointing at them. */
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    lastSignInAt: integer('last_sign_in_at', { mode: 'timestamp' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_unique').on(t.email)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie value; the cookie value itself is never stored. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at', { mode: 'timestamp' }).notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+// ── Audit ───────────────────────────────────────────────────────────────────
+
+/** Append-only: no code path updates or deletes these rows (a trigger enforces it). */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp' })
+      .notNull()
+      .default(sql`(unixepoch())`),
+    /** Null for actions of the system itself (bootstrap, agent-reported changes). */
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    /** The actor's email at the time, or `system`. */
+    actorLabel: text('actor_label').notNull(),
+    /** `<noun>.<verb>`, e.g. `environment.create`. */
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    targetLabel: text('target_label'),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    ip: text('ip'),
+  },
+  (t) => [
+    index('audit_events_target_idx').on(t.targetType, t.targetId),
+    index('audit_events_at_idx').on(t.at),
+    index('audit_events_actor_idx').on(t.actorUserId),
+  ],
+);
+
+// ── Environments ────────────────────────────────────────────────────────────
+
+export const environments = sqliteTable(
+  'environments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** `#rrggbb`. */
+    color: text('color').notNull(),
+    isProduction: integer('is_production', { mode: 'boolean' }).notNull().default(false),
+    optimizeFor: text('optimize_for', { enum: ['cost', 'availability'] })
+      .notNull()
+      .default('cost'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('environments_name_unique').on(t.name)],
+);
+
+// ── Clusters ────────────────────────────────────────────────────────────────
+
+export type ClusterStatus = 'awaiting_agent' | 'connected' | 'degraded' | 'disconnected';
+
+export const clusters = sqliteTable(
+  'clusters',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    provider: text('provider', {
+      enum: ['aws-eks', 'gcp-gke', 'azure-aks', 'coreweave-cks', 'lambda-mk8s', 'fluidstack', 'generic'],
+    }).notNull(),
+    region: text('region').notNull(),
+    baseDomains: text('base_domains', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    prometheusUrl: text('prometheus_url').notNull(),
+    nodePoolLabel: text('node_pool_label').notNull(),
+    gpuTypeLabel: text('gpu_type_label').notNull(),
+    /** Desired addons: addon id → enabled. Ids come from lib/addons/catalog.ts. */
+    addons: text('addons', { mode: 'json' }).$type<Record<string, boolean>>().notNull().default({}),
+
+    /** Derived by server/services/cluster-status.ts from the facts below; stored so the fleet list can filter and sort on it. */
+    status: text('status', { enum: ['awaiting_agent', 'connected', 'degraded', 'disconnected'] })
+      .$type<ClusterStatus>()
+      .notNull()
+      .default('awaiting_agent'),
+    /** Human reasons behind `degraded` (failing preflight checks, addon conflicts). */
+    statusReasons: text('status_reasons', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    connectedAt: integer('connected_at', { mode: 'timestamp' }),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp' }),
+    disconnectedAt: integer('disconnected_at', { mode: 'timestamp' }),
+    agentVersion: text('agent_version'),
+    kubernetesVersion: text('kubernetes_version'),
+
+    // Denormalised from cluster_nodes so the fleet list never aggregates 50k node rows per page.
+    nodeCount: integer('node_count'),
+    readyNodeCount: integer('ready_node_count'),
+    gpuCount: integer('gpu_count'),
+    /** GPU type → count, e.g. `{ "H100": 64 }`. */
+    gpusByType: text('gpus_by_type', { mode: 'json' }).$type<Record<string, number>>(),
+
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('clusters_name_unique').on(t.name),
+    index('clusters_status_idx').on(t.status),
+    index('clusters_provider_idx').on(t.provider),
+    index('clusters_region_idx').on(t.region),
+  ],
+);
+
+export const clusterEnvironments = sqliteTable(
+  'cluster_environments',
+  {
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'restrict' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clusterId, t.environmentId] }),
+    index('cluster_environments_env_idx').on(t.environmentId),
+  ],
+);
+
+export const clusterTokens = sqliteTable(
+  'cluster_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    /** SHA-256 (hex) of the token. The token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** First characters of the token, to recognise it (`fdct_ab12cd…`). */
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: integer('revoked_at', { mode: 'timestamp' }),
+  },
+  (t) => [
+    uniqueIndex('cluster_tokens_hash_unique').on(t.tokenHash),
+    index('cluster_tokens_cluster_idx').on(t.clusterId),
+  ],
+);
+
+// ── Reported cluster state (written by the agent gateway) ───────────────────
+
+export const clusterNodes = sqliteTable(
+  'cluster_nodes',
+  {
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nodePool: text('node_pool'),
+    gpuType: text('gpu_type'),
+    gpuCount: integer('gpu_count').notNull().default(0),
+    ready: integer('ready', { mode: 'boolean' }).notNull(),
+    /** Capacity as reported: `{ cpu: "96", memory: "1056Gi", "nvidia.com/gpu": "8" }`. */
+    capacity: text('capacity', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    taints: text('taints', { mode: 'json' })
+      .$type<{ key: string; value?: string; effect: string }[]>()
+      .notNull()
+      .default([]),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clusterId, t.name] }),
+    index('cluster_nodes_gpu_type_idx').on(t.gpuType),
+  ],
+);
+
+/**
+ * The rest of the agent's latest report, one row per cluster. Kept as JSON because it is
+ * read whole by the cluster page and never queried across clusters.
+ */
+export const clusterReports = sqliteTable('cluster_reports', {
+  clusterId: integer('cluster_id')
+    .primaryKey()
+    .references(() => clusters.id, { onDelete: 'cascade' }),
+  namespaces: text('namespaces', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  storageClasses: text('storage_classes', { mode: 'json' })
+    .$type<{ name: string; provisioner: string; isDefault: boolean }[]>()
+    .notNull()
+    .default([]),
+  ingressClasses: text('ingress_classes', { mode: 'json' })
+    .$type<{ name: string; controller: string; isDefault: boolean }[]>()
+    .notNull()
+    .default([]),
+  /** Components found installed: `{ id, managedByFleetdeck, evidence }`. */
+  components: text('components', { mode: 'json' })
+    .$type<{ id: string; managedByFleetdeck: boolean; evidence: string }[]>()
+    .notNull()
+    .default([]),
+  /** Preflight results: `{ id, status: pass|fail|unknown, detail }`. */
+  preflight: text('preflight', { mode: 'json' })
+    .$type<{ id: string; status: 'pass' | 'fail' | 'unknown'; detail: string }[]>()
+    .notNull()
+    .default([]),
+  /** Optional resources the API server refused (403/404), reported not fatal. */
+  warnings: text('warnings', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  snapshotAt: integer('snapshot_at', { mode: 'timestamp' }),
+  updatedAt: updatedAt(),
+});
+
+// ── Workspaces ──────────────────────────────────────────────────────────────
+
+export const workspaces = sqliteTable(
+  'workspaces',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    /** Exactly one, and one of its cluster's environments (enforced in the service). */
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'restrict' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('workspaces_cluster_name_unique').on(t.clusterId, t.name),
+    index('workspaces_environment_idx').on(t.environmentId),
+    check('workspaces_name_len', sql`length(${t.name}) between 3 and 32`),
+  ],
+);

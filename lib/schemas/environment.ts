@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Environment names are tags: short, lower-case, readable in a chip. */
+export const environmentName = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(32, 'Name must be at most 32 characters')
+  .regex(/^[a-z][a-z0-9-]*$/, 'Use lower-case letters, digits and "-", starting with a letter');
+
+export const environmentColor = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'Colour must be a hex value like #22c55e')
+  .transform((c) => c.toLowerCase());
+
+export const OPTIMIZE_FOR = ['cost', 'availability'] as const;
+
+export const environmentInput = z.object({
+  name: environmentName,
+  color: environmentColor,
+  isProduction: z.boolean(),
+  optimizeFor: z.enum(OPTIMIZE_FOR, 'Choose cost or availability'),
+});
+export type EnvironmentInput = z.infer<typeof environmentInput>;
+
+export const updateEnvironmentInput = environmentInput.extend({ id: z.number().int().positive() });
+export type UpdateEnvironmentInput = z.infer<typeof updateEnvironmentInput>;
+
+export const environmentIdInput = z.object({ id: z.number().int().positive() });
+
+/** What a fresh install starts with (editable afterwards). */
+export const DEFAULT_ENVIRONMENTS: readonly EnvironmentInput[] = [
+  { name: 'dev', color: '#22c55e', isProduction: false, optimizeFor: 'cost' },
+  { name: 'staging', color: '#f59e0b', isProduction: false, optimizeFor: 'cost' },
+  { name: 'prod', color: '#ef4444', isProduction: true, optimizeFor: 'availability' },
+];

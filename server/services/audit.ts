@@ -1,0 +1,42 @@
+import { auditEvents } from '@/db/schema';
+import type { Db } from '@/db/client';
+
+/** Who did it: a signed-in user, or the system itself (`userId: null`). */
+export interface Actor {
+  userId: number | null;
+  label: string;
+  ip: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, label: 'system', ip: null };
+
+/** Drizzle's transaction handle, or the database itself (for callers already inside one). */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+export interface AuditEntry {
+  /** `<noun>.<verb>`, e.g. `environment.update`. */
+  action: string;
+  target: { type: string; id: string | number | null; label?: string | null };
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+/**
+ * Appends one audit row. Call it inside the mutation's transaction so the change and
+ * its record commit or roll back together.
+ */
+export function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): void {
+  tx.insert(auditEvents)
+    .values({
+      actorUserId: actor.userId,
+      actorLabel: actor.label,
+      action: entry.action,
+      targetType: entry.target.type,
+      targetId: entry.target.id === null ? null : String(entry.target.id),
+      targetLabel: entry.target.label ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      ip: actor.ip,
+    })
+    .run();
+}
