@@ -176,7 +176,7 @@ export function buildCrd(name: string, labels: Record<string, string> = {}): V1C
           name: 'v1',
           served: true,
           storage: true,
-          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          schema: { openAPIV3Schema: { type: 'object' } },
         },
       ],
     },
