@@ -7,6 +7,9 @@ import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** A transaction handle, or the database itself: what a function that only reads or writes needs. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
 
 /**

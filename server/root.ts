@@ -1,9 +1,17 @@
 /** The one place routers are composed. Each router owns one domain noun. */
-import { router } from '@/server/trpc';
+import { auditRouter } from '@/server/routers/audit';
+import { authRouter } from '@/server/routers/auth';
+import { environmentsRouter } from '@/server/routers/environments';
 import { healthRouter } from '@/server/routers/health';
+import { usersRouter } from '@/server/routers/users';
+import { router } from '@/server/trpc';
 
 export const appRouter = router({
   health: healthRouter,
+  auth: authRouter,
+  users: usersRouter,
+  environments: environmentsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { Tx } from '@/db/client';
 import { sessions, users } from '@/db/schema';
 import type { Role } from '@/lib/permissions';
 
@@ -21,7 +21,7 @@ export function hashToken(token: string): string {
 
 /** Starts a session and returns the cookie value (the only place it exists). */
 export function createSession(
-  db: Db,
+  db: Tx,
   userId: number,
   meta: { ip: string | null; userAgent: string | null },
   now = new Date(),
@@ -37,7 +37,7 @@ export function createSession(
 }
 
 /** The signed-in user behind a cookie value, or null (unknown, expired, or deactivated). */
-export function findSessionUser(db: Db, token: string | undefined, now = new Date()): SessionUser | null {
+export function findSessionUser(db: Tx, token: string | undefined, now = new Date()): SessionUser | null {
   if (!token) return null;
   const row = db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active })
@@ -49,11 +49,11 @@ export function findSessionUser(db: Db, token: string | undefined, now = new Dat
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
-export function revokeSession(db: Db, token: string): void {
+export function revokeSession(db: Tx, token: string): void {
   db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
 }
 
-export function revokeUserSessions(db: Db, userId: number): void {
+export function revokeUserSessions(db: Tx, userId: number): void {
   db.delete(sessions).where(eq(sessions.userId, userId)).run();
 }
 

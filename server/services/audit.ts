@@ -1,5 +1,7 @@
 import { auditEvents } from '@/db/schema';
-import type { Db } from '@/db/client';
+import type { Tx } from '@/db/client';
+
+export type { Tx };
 
 /** Who did it: a signed-in user, or the system itself (`userId: null`). */
 export interface Actor {
@@ -10,8 +12,6 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { userId: null, label: 'system', ip: null };
 
-/** Drizzle's transaction handle, or the database itself (for callers already inside one). */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 
 export interface AuditEntry {
   /** `<noun>.<verb>`, e.g. `environment.update`. */

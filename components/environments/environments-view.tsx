@@ -1,0 +1,119 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useCan } from '@/components/auth/session-context';
+import { EnvironmentForm } from '@/components/environments/environment-form';
+import { Badge, EnvironmentChip } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { type Column, DataTable } from '@/components/ui/data-table';
+import { Dialog } from '@/components/ui/dialog';
+import { PageHeader } from '@/components/ui/page-header';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { errorMessage } from '@/lib/form-errors';
+import { useTRPC } from '@/lib/trpc/react';
+import type { RouterOutputs } from '@/lib/trpc/types';
+
+type EnvironmentRow = RouterOutputs['environments']['list'][number];
+type Editing = { mode: 'create' } | { mode: 'edit'; env: EnvironmentRow } | null;
+
+export function EnvironmentsView() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const canManage = useCan('environment.manage');
+  const list = useQuery(trpc.environments.list.queryOptions());
+  const [editing, setEditing] = useState<Editing>(null);
+  const [deleting, setDeleting] = useState<EnvironmentRow | null>(null);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.environments.list.queryKey() });
+  const create = useMutation(trpc.environments.create.mutationOptions({ onSuccess: () => (setEditing(null), refresh()) }));
+  const update = useMutation(trpc.environments.update.mutationOptions({ onSuccess: () => (setEditing(null), refresh()) }));
+  const remove = useMutation(trpc.environments.delete.mutationOptions({ onSuccess: () => (setDeleting(null), refresh()) }));
+
+  const columns: Column<EnvironmentRow>[] = [
+    { id: 'name', header: 'Name', cell: (e) => <EnvironmentChip name={e.name} color={e.color} isProduction={e.isProduction} /> },
+    { id: 'production', header: 'Production', cell: (e) => (e.isProduction ? <Badge tone="red">Production</Badge> : <span className="text-zinc-500">No</span>) },
+    { id: 'optimizeFor', header: 'Optimised for', cell: (e) => (e.optimizeFor === 'cost' ? 'Cost' : 'Availability') },
+    { id: 'clusters', header: 'Clusters', align: 'right', cell: (e) => e.clusterCount },
+    { id: 'workspaces', header: 'Workspaces', align: 'right', cell: (e) => e.workspaceCount },
+  ];
+  if (canManage) {
+    columns.push({
+      id: 'actions',
+      header: 'Actions',
+      align: 'right',
+      cell: (e) => (
+        <div className="flex justify-end gap-1">
+          <Button variant="ghost" size="sm" aria-label={`Edit ${e.name}`} onClick={() => (update.reset(), setEditing({ mode: 'edit', env: e }))}>
+            Edit
+          </Button>
+          <Button variant="ghost" size="sm" aria-label={`Delete ${e.name}`} onClick={() => (remove.reset(), setDeleting(e))}>
+            Delete
+          </Button>
+        </div>
+      ),
+    });
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Environments"
+        description="Tags for clusters and workspaces. A cluster carries several; a workspace exactly one."
+        actions={
+          canManage && (
+            <Button onClick={() => (create.reset(), setEditing({ mode: 'create' }))}>New environment</Button>
+          )
+        }
+      />
+      {list.isPending ? (
+        <LoadingState label="Loading environments…" />
+      ) : list.isError ? (
+        <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
+      ) : list.data.length === 0 ? (
+        <EmptyState title="No environments yet">Create dev, staging and prod to tag clusters and workspaces.</EmptyState>
+      ) : (
+        <DataTable label="Environments" columns={columns} rows={list.data} rowKey={(e) => e.id} />
+      )}
+
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing?.mode === 'edit' ? `Edit ${editing.env.name}` : 'New environment'}
+      >
+        {editing?.mode === 'create' && (
+          <EnvironmentForm
+            submitLabel="Create environment"
+            pending={create.isPending}
+            error={create.error}
+            onSubmit={(values) => create.mutate(values)}
+            onCancel={() => setEditing(null)}
+          />
+        )}
+        {editing?.mode === 'edit' && (
+          <EnvironmentForm
+            initial={{ name: editing.env.name, color: editing.env.color, isProduction: editing.env.isProduction, optimizeFor: editing.env.optimizeFor }}
+            submitLabel="Save changes"
+            pending={update.isPending}
+            error={update.error}
+            onSubmit={(values) => update.mutate({ id: editing.env.id, ...values })}
+            onCancel={() => setEditing(null)}
+          />
+        )}
+      </Dialog>
+
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete environment ${deleting?.name ?? ''}?`}
+        description="Clusters and workspaces must not carry it. This cannot be undone; the audit trail keeps the record."
+        confirmLabel="Delete environment"
+        destructive
+        pending={remove.isPending}
+        error={remove.error ? errorMessage(remove.error) : null}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+      />
+    </>
+  );
+}

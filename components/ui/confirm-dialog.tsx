@@ -1,0 +1,60 @@
+'use client';
+
+import { type ReactNode, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { Field, Input } from '@/components/ui/field';
+
+export interface ConfirmDialogProps {
+  open: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  destructive?: boolean;
+  pending?: boolean;
+  /** When set, the user must type this text before the confirm button enables. */
+  typeToConfirm?: string;
+  /** An error from the attempted action, shown inside the dialog. */
+  error?: string | null;
+}
+
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const { open, onCancel, onConfirm, title, description, confirmLabel, destructive, pending, typeToConfirm, error } = props;
+  const [typed, setTyped] = useState('');
+  const armed = !typeToConfirm || typed === typeToConfirm;
+  const close = () => {
+    setTyped('');
+    onCancel();
+  };
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title={title}
+      description={description}
+      footer={
+        <>
+          <Button variant="secondary" onClick={close}>
+            Cancel
+          </Button>
+          <Button variant={destructive ? 'danger' : 'primary'} disabled={!armed} pending={pending} onClick={onConfirm}>
+            {confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      {typeToConfirm && (
+        <Field label={`Type ${typeToConfirm} to confirm`}>
+          {(control) => <Input {...control} value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />}
+        </Field>
+      )}
+      {error && (
+        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}

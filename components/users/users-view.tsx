@@ -1,0 +1,108 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useSessionUser } from '@/components/auth/session-context';
+import { UserForm } from '@/components/users/user-form';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { type Column, DataTable } from '@/components/ui/data-table';
+import { Dialog } from '@/components/ui/dialog';
+import { ErrorState, LoadingState } from '@/components/ui/states';
+import { errorMessage } from '@/lib/form-errors';
+import { ROLES, type Role } from '@/lib/permissions';
+import { useTRPC } from '@/lib/trpc/react';
+import type { RouterOutputs } from '@/lib/trpc/types';
+
+type UserRow = RouterOutputs['users']['list'][number];
+
+/** Admins manage people here: invite, change roles, deactivate (never delete). */
+export function UsersView() {
+  const trpc = useTRPC();
+  const me = useSessionUser();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.users.list.queryOptions());
+  const [creating, setCreating] = useState(false);
+  const [toggling, setToggling] = useState<UserRow | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+  const create = useMutation(trpc.users.create.mutationOptions({ onSuccess: () => (setCreating(false), refresh()) }));
+  const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSettled: refresh }));
+  const setActive = useMutation(trpc.users.setActive.mutationOptions({ onSuccess: () => (setToggling(null), refresh()) }));
+
+  const columns: Column<UserRow>[] = [
+    { id: 'email', header: 'Email', cell: (u) => u.email },
+    { id: 'name', header: 'Name', cell: (u) => u.name },
+    {
+      id: 'role',
+      header: 'Role',
+      cell: (u) => (
+        <select
+          aria-label={`Role of ${u.email}`}
+          className="rounded border border-zinc-300 bg-transparent px-1 py-0.5 text-sm dark:border-zinc-700"
+          value={u.role}
+          disabled={setRole.isPending}
+          onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value as Role })}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      ),
+    },
+    { id: 'status', header: 'Status', cell: (u) => (u.active ? <Badge tone="green">Active</Badge> : <Badge>Deactivated</Badge>) },
+    { id: 'lastSignIn', header: 'Last sign-in', cell: (u) => u.lastSignInAt?.toLocaleString() ?? 'Never' },
+    {
+      id: 'actions',
+      header: 'Actions',
+      align: 'right',
+      cell: (u) =>
+        u.id === me.id ? (
+          <span className="text-xs text-zinc-500">You</span>
+        ) : (
+          <Button variant="ghost" size="sm" onClick={() => (setActive.reset(), setToggling(u))}>
+            {u.active ? 'Deactivate' : 'Reactivate'}
+          </Button>
+        ),
+    },
+  ];
+
+  return (
+    <section className="space-y-3">
+      <div className="flex items-center justify-between">
+        <h2 className="text-base font-semibold">Users</h2>
+        <Button onClick={() => (create.reset(), setCreating(true))}>New user</Button>
+      </div>
+      {setRole.error && <ErrorState message={errorMessage(setRole.error)} />}
+      {list.isPending ? (
+        <LoadingState label="Loading users…" />
+      ) : list.isError ? (
+        <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
+      ) : (
+        <DataTable label="Users" columns={columns} rows={list.data} rowKey={(u) => u.id} />
+      )}
+      <Dialog open={creating} onClose={() => setCreating(false)} title="New user">
+        {creating && (
+          <UserForm pending={create.isPending} error={create.error} onSubmit={(v) => create.mutate(v)} onCancel={() => setCreating(false)} />
+        )}
+      </Dialog>
+      <ConfirmDialog
+        open={toggling !== null}
+        title={toggling?.active ? `Deactivate ${toggling.email}?` : `Reactivate ${toggling?.email ?? ''}?`}
+        description={
+          toggling?.active
+            ? 'They are signed out everywhere at once and cannot sign in until reactivated. Their history stays in the audit trail.'
+            : 'They can sign in again with their existing password.'
+        }
+        confirmLabel={toggling?.active ? 'Deactivate' : 'Reactivate'}
+        destructive={toggling?.active}
+        pending={setActive.isPending}
+        error={setActive.error ? errorMessage(setActive.error) : null}
+        onCancel={() => setToggling(null)}
+        onConfirm={() => toggling && setActive.mutate({ id: toggling.id, active: !toggling.active })}
+      />
+    </section>
+  );
+}
