@@ -16,7 +16,10 @@ import type {
 /** Label keys the builders use unless told otherwise; a cluster configures its own. */
 export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/node-pool';
 export const DEFAULT_GPU_TYPE_LABEL = 'fleetdeck.io/gpu-type';
-/** What NVIDIA GPU feature discovery puts on GPU nodes, whatever the cluster's own keys are. */
+/**
+ * The label NVIDIA GPU feature discovery sets on GPU nodes; some clusters use it as their
+ * GPU-type key. Builders do not add it on their own, so "unlabelled GPU node" stays expressible.
+ */
 export const GFD_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
@@ -57,7 +60,6 @@ export function buildNode(options: NodeOptions): V1Node {
   };
   if (options.nodePool !== undefined) labels[poolKey] = options.nodePool;
   if (options.gpuType !== undefined) labels[gpuKey] = options.gpuType;
-  if (gpus > 0) labels[GFD_PRODUCT_LABEL] = `NVIDIA-${options.gpuType ?? 'GPU'}`;
   Object.assign(labels, options.labels);
 
   const capacity: Record<string, string> = {
