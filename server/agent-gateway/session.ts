@@ -1,0 +1,305 @@
+/**
+ * One agent's WebSocket: parses and dispatches its frames, carries requests to it and
+ * hands what it reports to the state writer. It never touches the database itself.
+ */
+import type { RawData, WebSocket } from 'ws';
+import type { ZodError } from 'zod';
+import {
+  agentFrame,
+  CLOSE_CODES,
+  deltaFrame,
+  errorFrame,
+  helloFrame,
+  pongFrame,
+  responseFrame,
+  snapshotFrame,
+  PROTOCOL_VERSION,
+  type AgentFrame,
+  type AgentMethod,
+  type ControlPlaneFrame,
+  type WelcomeFrame,
+} from '@/lib/agent-protocol';
+import type { Logger } from '@/server/logger';
+import type { AgentIdentity } from './auth';
+import { AgentCallError } from './errors';
+import type { HeartbeatTarget } from './heartbeat';
+import type { ClusterStateWriter } from './persistence';
+import type { AgentSessionHandle, SessionRegistry } from './registry';
+
+export interface SessionContext {
+  registry: SessionRegistry;
+  writer: ClusterStateWriter;
+  log: Logger;
+  heartbeatIntervalMs: number;
+  /** `lastSeenAt` is written at most this often per cluster from heartbeats alone. */
+  seenPersistIntervalMs: number;
+  maxInFlight: number;
+  /** The cluster's configuration for `welcome`, read fresh; null if the cluster is gone. */
+  loadWelcome(clusterId: number): WelcomeFrame | null;
+  /** Called once when the session has ended, however it ended. */
+  onEnded(session: AgentSession): void;
+}
+
+interface PendingRequest {
+  method: AgentMethod;
+  timer: NodeJS.Timeout;
+  resolve(result: unknown): void;
+  reject(error: AgentCallError): void;
+}
+
+/** A revoked or replaced agent gets this long to read its close frame before the socket is cut. */
+const CLOSE_GRACE_MS = 500;
+/** WebSocket close reasons are limited to 123 bytes. */
+const MAX_CLOSE_REASON = 120;
+
+export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
+  readonly clusterId: number;
+  readonly clusterName: string;
+  readonly openedAt = Date.now();
+  ready = false;
+  lastHeardAt = this.openedAt;
+  lastPingAt = this.openedAt;
+  private ended = false;
+  private readonly pending = new Map<string, PendingRequest>();
+  private nextRequestId = 1;
+  private nextPingId = 1;
+  private lastSeenPersistedAt = 0;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly ws: WebSocket,
+    identity: AgentIdentity,
+    private readonly ctx: SessionContext,
+  ) {
+    this.clusterId = identity.clusterId;
+    this.clusterName = identity.clusterName;
+    this.log = ctx.log.child({ clusterId: identity.clusterId, cluster: identity.clusterName, token: identity.tokenPrefix });
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('close', (code) => this.end(`socket closed (${code})`));
+    // 'close' always follows 'error'; the listener only keeps an error from being unhandled.
+    ws.on('error', (error) => this.log.warn('agent socket error', { error: error.message }));
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  request(method: AgentMethod, params: unknown, deadlineMs: number): Promise<unknown> {
+    if (this.ended || !this.ready) {
+      return Promise.reject(new AgentCallError('not_connected', `Cluster ${this.clusterName} is not connected`));
+    }
+    if (this.pending.size >= this.ctx.maxInFlight) {
+      return Promise.reject(
+        new AgentCallError(
+          'busy',
+          `Cluster ${this.clusterName} already has ${this.pending.size} requests in flight; try again shortly`,
+        ),
+      );
+    }
+    const id = String(this.nextRequestId++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new AgentCallError('deadline_exceeded', `Cluster ${this.clusterName} did not answer ${method} within ${deadlineMs} ms`));
+      }, deadlineMs);
+      this.pending.set(id, { method, timer, resolve, reject });
+      this.send({ type: 'request', id, method, params, deadlineMs });
+    });
+  }
+
+  /** Closes politely, cutting the socket if the agent does not finish the handshake soon. */
+  close(code: number, reason: string): void {
+    if (this.ended) return;
+    this.end(reason);
+    this.ws.close(code, reason.slice(0, MAX_CLOSE_REASON));
+    const cut = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    cut.unref();
+    this.ws.once('close', () => clearTimeout(cut));
+  }
+
+  abort(code: number, reason: string): void {
+    if (this.ended) return;
+    this.log.warn('closing agent session', { code, reason });
+    this.end(reason);
+    // The close frame is written before the socket is destroyed, so an agent that is merely
+    // slow still learns why; a dead one costs us nothing more.
+    this.ws.close(code, reason.slice(0, MAX_CLOSE_REASON));
+    this.ws.terminate();
+  }
+
+  sendPing(now: number): void {
+    this.lastPingAt = now;
+    this.send({ type: 'ping', id: this.nextPingId++ });
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.ended) return;
+    // Any frame, even a bad one, proves the agent is alive.
+    const now = Date.now();
+    this.lastHeardAt = now;
+    if (this.ready && now - this.lastSeenPersistedAt >= this.ctx.seenPersistIntervalMs) {
+      this.lastSeenPersistedAt = now;
+      this.ctx.writer.enqueue(this.clusterId, { kind: 'seen', at: new Date(now) });
+    }
+
+    if (isBinary) {
+      this.reject('bad_frame', 'Frames are JSON text; a binary frame was received');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(rawText(data));
+    } catch {
+      this.reject('bad_frame', 'The frame is not valid JSON');
+      return;
+    }
+    const parsed = agentFrame.safeParse(json);
+    if (!parsed.success) {
+      this.reject('bad_frame', `The frame does not match the protocol: ${describeMismatch(json, parsed.error)}`);
+      return;
+    }
+    this.dispatch(parsed.data);
+  }
+
+  private dispatch(frame: AgentFrame): void {
+    switch (frame.type) {
+      case 'hello':
+        this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
+        return;
+      case 'snapshot':
+        if (!this.requireHello(frame.type)) return;
+        this.ctx.writer.enqueue(this.clusterId, { kind: 'snapshot', at: new Date(), state: frame.state });
+        this.log.debug('snapshot received', { nodes: frame.state.nodes.length });
+        return;
+      case 'delta':
+        if (!this.requireHello(frame.type)) return;
+        this.ctx.writer.enqueue(this.clusterId, { kind: 'delta', at: new Date(), changes: frame.changes });
+        return;
+      case 'pong':
+        return;
+      case 'response':
+        this.onResponse(frame);
+        return;
+      case 'error':
+        this.log.warn('agent reported an error', { code: frame.code, message: frame.message });
+        return;
+    }
+  }
+
+  private onHello(protocolVersion: number, agentVersion: string, kubernetesVersion: string): void {
+    if (protocolVersion !== PROTOCOL_VERSION) {
+      this.log.warn('agent speaks an unsupported protocol version', { protocolVersion, agentVersion });
+      this.close(
+        CLOSE_CODES.unsupportedProtocol,
+        `Protocol version ${protocolVersion} is not supported; this control plane speaks ${PROTOCOL_VERSION}`,
+      );
+      return;
+    }
+    if (this.ready) {
+      this.reject('unexpected_frame', 'hello was already received on this connection');
+      return;
+    }
+    const welcome = this.ctx.loadWelcome(this.clusterId);
+    if (!welcome) {
+      this.close(CLOSE_CODES.revoked, 'This cluster is no longer attached');
+      return;
+    }
+    this.ready = true;
+    this.lastSeenPersistedAt = Date.now();
+    this.send(welcome);
+    this.ctx.writer.enqueue(this.clusterId, { kind: 'connected', at: new Date(), agentVersion, kubernetesVersion });
+    this.log.info('agent connected', { agentVersion, kubernetesVersion });
+  }
+
+  private onResponse(frame: Extract<AgentFrame, { type: 'response' }>): void {
+    const pending = this.pending.get(frame.id);
+    if (!pending) {
+      // Usually an answer that arrived after its deadline: the caller has moved on.
+      this.log.debug('response to no pending request', { id: frame.id });
+      return;
+    }
+    this.pending.delete(frame.id);
+    clearTimeout(pending.timer);
+    if (frame.ok) {
+      pending.resolve(frame.result);
+    } else {
+      pending.reject(
+        new AgentCallError(
+          'agent_error',
+          `Cluster ${this.clusterName} could not run ${pending.method}: ${frame.error.message}`,
+          frame.error.code,
+        ),
+      );
+    }
+  }
+
+  private requireHello(frameType: string): boolean {
+    if (this.ready) return true;
+    this.reject('hello_required', `Send hello before ${frameType}`);
+    return false;
+  }
+
+  /** A bad frame is logged and answered, never fatal: the connection stays up. */
+  private reject(code: string, message: string): void {
+    this.log.warn('bad frame from agent', { code, message });
+    this.send({ type: 'error', code, message });
+  }
+
+  private send(frame: ControlPlaneFrame): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  /** Runs once: settles pending calls and, if this was still the cluster's session, records the disconnect. */
+  private end(why: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.ready = false;
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(
+        new AgentCallError('disconnected', `Cluster ${this.clusterName} disconnected before answering ${pending.method}`),
+      );
+    }
+    this.pending.clear();
+    // A replaced session is no longer the cluster's: its end must not mark the cluster
+    // Disconnected under the session that replaced it.
+    const wasCurrent = this.ctx.registry.release(this);
+    if (wasCurrent) this.ctx.writer.enqueue(this.clusterId, { kind: 'disconnected', at: new Date() });
+    this.ctx.onEnded(this);
+    this.log.info('agent session ended', { reason: why, replaced: !wasCurrent });
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+// Only for error messages: a failed union says "invalid input" at the root, which helps
+// nobody; the member schema for the frame's own `type` says which field is wrong.
+const framesByType: Record<AgentFrame['type'], { safeParse(value: unknown): { error?: ZodError } }> = {
+  hello: helloFrame,
+  snapshot: snapshotFrame,
+  delta: deltaFrame,
+  pong: pongFrame,
+  response: responseFrame,
+  error: errorFrame,
+};
+
+function describeMismatch(json: unknown, unionError: ZodError): string {
+  const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+  if (typeof type !== 'string') return 'it has no "type"';
+  if (!Object.hasOwn(framesByType, type)) return `unknown frame type "${type.slice(0, 40)}"`;
+  const memberError = framesByType[type as AgentFrame['type']].safeParse(json).error;
+  return summariseIssues(memberError ?? unionError);
+}
+
+function summariseIssues(error: ZodError): string {
+  const shown = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(frame)'}: ${issue.message}`);
+  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
+  return shown.join('; ') + more;
+}
