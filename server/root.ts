@@ -1,6 +1,7 @@
 /** The one place routers are composed. Each router owns one domain noun. */
 import { auditRouter } from '@/server/routers/audit';
 import { authRouter } from '@/server/routers/auth';
+import { clustersRouter } from '@/server/routers/clusters/_router';
 import { environmentsRouter } from '@/server/routers/environments';
 import { healthRouter } from '@/server/routers/health';
 import { usersRouter } from '@/server/routers/users';
@@ -12,6 +13,7 @@ export const appRouter = router({
   users: usersRouter,
   environments: environmentsRouter,
   audit: auditRouter,
+  clusters: clustersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -117,6 +117,8 @@ export const labelKey = z
 
 export const addonChoice = z.record(z.string(), z.boolean());
 
+const requestOrigin = z.url({ protocol: /^https?$/ }).optional();
+
 // ── Procedure inputs ────────────────────────────────────────────────────────
 
 export const attachClusterInput = z
@@ -131,6 +133,11 @@ export const attachClusterInput = z
     gpuTypeLabel: labelKey.default(DEFAULT_GPU_TYPE_LABEL),
     /** Missing ids take the provider's default. */
     addons: addonChoice.default({}),
+    /**
+     * The origin the admin's browser reached us on: the install commands use it when
+     * FLEETDECK_PUBLIC_URL is unset. Only shapes text shown back to the same admin.
+     */
+    controlPlaneOrigin: requestOrigin,
   })
   .superRefine((input, ctx) => {
     if (input.nodePoolLabel === input.gpuTypeLabel) {
@@ -148,6 +155,9 @@ export type AttachClusterInput = z.output<typeof attachClusterInput>;
 /** Clusters are addressed by name: it is unique, immutable and what URLs carry. */
 export const clusterRef = z.object({ name: z.string().trim().min(1, 'Cluster name is required') });
 export type ClusterRef = z.infer<typeof clusterRef>;
+
+export const rotateClusterTokenInput = clusterRef.extend({ controlPlaneOrigin: requestOrigin });
+export type RotateClusterTokenInput = z.infer<typeof rotateClusterTokenInput>;
 
 export const updateClusterEnvironmentsInput = clusterRef.extend({ environmentIds });
 export type UpdateClusterEnvironmentsInput = z.output<typeof updateClusterEnvironmentsInput>;
