@@ -1,0 +1,125 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '@/db/client';
+import { clusterReports, clusters } from '@/db/schema';
+import type { AddonStateView } from '@/lib/addons/addon-state';
+import { deriveClusterStatus, refreshClusterStatus, type ClusterStatusFacts } from './cluster-status';
+
+const lastSeen = new Date('2026-11-23T06:00:00Z');
+const pass = { status: 'pass' as const, detail: 'Kubernetes v1.30.2' };
+const failStorage = { status: 'fail' as const, detail: 'No default StorageClass' };
+const failLabels = { status: 'fail' as const, detail: '2 GPU nodes lack fleetdeck.io/gpu-type: gpu-7, gpu-9' };
+const unknownPrometheus = { status: 'unknown' as const, detail: 'Prometheus did not answer /-/ready' };
+
+const addon = (state: AddonStateView['state'], name = 'NVIDIA GPU Operator'): AddonStateView => ({
+  addonId: 'gpu-operator',
+  name,
+  enabled: state === 'conflict' || state === 'will-install' || state === 'installed',
+  state,
+  detail: state === 'conflict' ? 'Turned on here but already running outside Fleetdeck (CRD clusterpolicies.nvidia.com).' : 'fine',
+});
+
+const base: ClusterStatusFacts = { connection: 'connected', lastSeenAt: lastSeen, preflight: [pass], addons: [] };
+
+describe('deriveClusterStatus', () => {
+  // Expected reasons may be asymmetric matchers, hence `unknown[]`.
+  it.each<[string, Partial<ClusterStatusFacts>, { status: string; reasons: unknown[] }]>([
+    ['no agent yet', { connection: 'never', preflight: null, lastSeenAt: null }, { status: 'awaiting_agent', reasons: [] }],
+    ['no agent yet, whatever else is known', { connection: 'never', preflight: [failStorage] }, { status: 'awaiting_agent', reasons: [] }],
+    ['connected, all checks pass', {}, { status: 'connected', reasons: [] }],
+    ['connected before the first snapshot', { preflight: null }, { status: 'connected', reasons: [] }],
+    ['an unknown check is not a failure', { preflight: [pass, unknownPrometheus] }, { status: 'connected', reasons: [] }],
+    ['a failing check', { preflight: [pass, failStorage] }, { status: 'degraded', reasons: ['No default StorageClass'] }],
+    [
+      'two failing checks, in report order',
+      { preflight: [failLabels, pass, failStorage] },
+      { status: 'degraded', reasons: [failLabels.detail, failStorage.detail] },
+    ],
+    [
+      'an addon conflict',
+      { addons: [addon('installed', 'Argo CD'), addon('conflict')] },
+      {
+        status: 'degraded',
+        reasons: ['NVIDIA GPU Operator: Turned on here but already running outside Fleetdeck (CRD clusterpolicies.nvidia.com).'],
+      },
+    ],
+    [
+      'provider-managed, installed and will-install are not conflicts',
+      { addons: [addon('provider-managed'), addon('installed', 'Argo CD'), addon('will-install', 'KEDA'), addon('off', 'Grafana')] },
+      { status: 'connected', reasons: [] },
+    ],
+    [
+      'failing checks and a conflict together',
+      { preflight: [failStorage], addons: [addon('conflict')] },
+      { status: 'degraded', reasons: ['No default StorageClass', expect.stringMatching(/^NVIDIA GPU Operator: /)] },
+    ],
+    [
+      'disconnected: says since when, and keeps the last-known problems after it',
+      { connection: 'disconnected', preflight: [failStorage] },
+      {
+        status: 'disconnected',
+        reasons: [
+          'The agent has not been heard from since 2026-11-23T06:00:00.000Z; the data shown is its last report.',
+          'No default StorageClass',
+        ],
+      },
+    ],
+    [
+      'disconnected with nothing else wrong',
+      { connection: 'disconnected', lastSeenAt: null },
+      { status: 'disconnected', reasons: ['The agent has not been heard from; the data shown is its last report.'] },
+    ],
+  ])('%s', (_label, facts, expected) => {
+    expect(deriveClusterStatus({ ...base, ...facts })).toEqual(expected);
+  });
+});
+
+describe('refreshClusterStatus', () => {
+  function setup(provider: 'coreweave-cks' | 'aws-eks', addons: Record<string, boolean>) {
+    const db = openDatabase(':memory:');
+    const { id } = db
+      .insert(clusters)
+      .values({
+        name: 'cw-east',
+        provider,
+        region: 'US-EAST-04',
+        prometheusUrl: 'http://prometheus:9090',
+        nodePoolLabel: 'pool',
+        gpuTypeLabel: 'gpu',
+        addons,
+        connectedAt: new Date(),
+        lastSeenAt: new Date(),
+      })
+      .returning({ id: clusters.id })
+      .get();
+    db.insert(clusterReports)
+      .values({
+        clusterId: id,
+        components: [{ id: 'gpu-operator', managedByFleetdeck: false, evidence: 'CRD clusterpolicies.nvidia.com' }],
+        preflight: [{ id: 'kubernetes-version', status: 'pass', detail: 'v1.30' }],
+      })
+      .run();
+    return { db, id };
+  }
+
+  it('marks a CoreWeave cluster with the GPU Operator turned on Degraded, naming the addon', () => {
+    const { db, id } = setup('coreweave-cks', { 'gpu-operator': true });
+    const derived = refreshClusterStatus(db, id);
+    const row = db.select().from(clusters).where(eq(clusters.id, id)).get();
+    expect(derived?.status).toBe('degraded');
+    expect(row?.status).toBe('degraded');
+    expect(row?.statusReasons).toHaveLength(1);
+    expect(row?.statusReasons[0]).toMatch(/^NVIDIA GPU Operator: .*already running outside Fleetdeck/);
+  });
+
+  it('leaves a CoreWeave cluster that keeps the GPU Operator off (the default) Connected', () => {
+    const { db, id } = setup('coreweave-cks', {});
+    expect(refreshClusterStatus(db, id)).toEqual({ status: 'connected', reasons: [] });
+    expect(db.select().from(clusters).where(eq(clusters.id, id)).get()?.status).toBe('connected');
+  });
+
+  it('returns null for a cluster that no longer exists', () => {
+    const { db } = setup('aws-eks', {});
+    expect(refreshClusterStatus(db, 999)).toBeNull();
+  });
+});
