@@ -28,7 +28,7 @@ export function EnvironmentChip({ name, color, isProduction }: { name: string; c
       title={isProduction ? `${name} (production)` : name}
     >
       <span className="size-2 rounded-full" style={{ backgroundColor: color }} aria-hidden />
-      {name}
+      <span>{name}</span>
       {isProduction && <span className="sr-only"> (production)</span>}
       {isProduction && <span aria-hidden>★</span>}
     </span>

@@ -1,0 +1,112 @@
+import { E2E_ADMIN } from './env';
+import { expect, test, trpc } from './fixtures';
+import { EnvironmentsPage } from './pages/environments-page';
+
+test.describe('sign-in', () => {
+  test('when signed out, then pages redirect to sign-in and the API answers UNAUTHORIZED', async ({ page, request }) => {
+    await page.goto('/environments');
+    await expect(page).toHaveURL(/\/sign-in$/);
+    const response = await request.get('/api/trpc/environments.list');
+    expect(response.status()).toBe(401);
+  });
+
+  test('when the password is wrong, then the form says so; when right, then the dashboard opens and sign-out works', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(E2E_ADMIN.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Email or password is incorrect')).toBeVisible();
+
+    await page.getByLabel('Password').fill(E2E_ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await expect(page.getByRole('banner')).toContainText(E2E_ADMIN.email);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await page.goto('/environments');
+    await expect(page).toHaveURL(/\/sign-in$/);
+  });
+
+  test('when a field is empty, then the form says which before anything is sent', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Enter a valid email address')).toBeVisible();
+    await expect(page.getByText('Password is required')).toBeVisible();
+  });
+});
+
+test.describe('environments', () => {
+  test('the defaults exist, with prod marked production', async ({ adminPage }) => {
+    const envs = new EnvironmentsPage(adminPage);
+    await envs.goto();
+    for (const name of ['dev', 'staging', 'prod']) await expect(envs.row(name)).toBeVisible();
+    await expect(envs.row('prod')).toContainText('Production');
+    await expect(envs.row('prod')).toContainText('Availability');
+  });
+
+  test('an admin creates, edits and deletes an environment, with field errors for bad input', async ({ adminPage }) => {
+    const envs = new EnvironmentsPage(adminPage);
+    await envs.goto();
+    await adminPage.getByRole('button', { name: 'New environment' }).click();
+
+    await envs.fillForm({ name: '', color: 'blue' });
+    await envs.dialog().getByRole('button', { name: 'Create environment' }).click();
+    await expect(envs.dialog().getByText('Name is required')).toBeVisible();
+    await expect(envs.dialog().getByText('Colour must be a hex value like #22c55e')).toBeVisible();
+
+    await envs.fillForm({ name: 'dev', color: '#0ea5e9' });
+    await envs.dialog().getByRole('button', { name: 'Create environment' }).click();
+    await expect(envs.dialog().getByText('Environment "dev" already exists')).toBeVisible();
+
+    await envs.fillForm({ name: 'ml-research', optimizeFor: 'Availability' });
+    await envs.dialog().getByRole('button', { name: 'Create environment' }).click();
+    await expect(envs.dialog()).toBeHidden();
+    await expect(envs.row('ml-research')).toContainText('Availability');
+
+    await adminPage.getByRole('button', { name: 'Edit ml-research' }).click();
+    await envs.fillForm({ name: 'ml-research-prod', production: true });
+    await envs.dialog().getByRole('button', { name: 'Save changes' }).click();
+    await expect(envs.row('ml-research-prod')).toContainText('Production');
+
+    await adminPage.getByRole('button', { name: 'Delete ml-research-prod' }).click();
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Delete environment' }).click();
+    await expect(envs.row('ml-research-prod')).toHaveCount(0);
+
+    await adminPage.goto('/audit');
+    const audit = adminPage.getByRole('table', { name: 'Audit events' });
+    await expect(audit.getByText('environment.delete')).toBeVisible();
+    await expect(audit.getByText('environment.update')).toBeVisible();
+  });
+});
+
+test.describe('a member', () => {
+  test('sees environments but no admin actions, and the server refuses them anyway', async ({ memberPage }) => {
+    const envs = new EnvironmentsPage(memberPage);
+    await envs.goto();
+    await expect(envs.row('prod')).toBeVisible();
+    await expect(memberPage.getByRole('button', { name: 'New environment' })).toHaveCount(0);
+    await expect(memberPage.getByRole('button', { name: /^(Edit|Delete) / })).toHaveCount(0);
+
+    await expect(trpc(memberPage.context().request, 'environments.create', { name: 'sneaky', color: '#000000', isProduction: false, optimizeFor: 'cost' })).rejects.toThrow(
+      'Your role does not allow this',
+    );
+
+    await memberPage.goto('/settings');
+    await expect(memberPage.getByRole('table', { name: 'Users' })).toHaveCount(0);
+    await memberPage.goto('/audit');
+    await expect(memberPage.getByText('Admins only')).toBeVisible();
+  });
+});
+
+test.describe('navigation', () => {
+  test('every section opens from the sidebar; unbuilt ones say so plainly', async ({ adminPage }) => {
+    await adminPage.goto('/');
+    const nav = adminPage.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'ML Repos' }).click();
+    await expect(adminPage.getByText('ML Repos is not built yet')).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'ML Repos' })).toHaveAttribute('aria-current', 'page');
+    await nav.getByRole('link', { name: 'Settings' }).click();
+    await expect(adminPage.getByRole('table', { name: 'Users' })).toContainText(E2E_ADMIN.email);
+  });
+});
