@@ -119,8 +119,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
 
   abort(code: number, reason: string): void {
     if (this.ended) return;
-    this.log.warn('closing agent session', { code, reason });
-    this.end(reason);
+    this.end(reason, code === CLOSE_CODES.heartbeatTimeout ? 'warn' : 'info');
     // The close frame is written before the socket is destroyed, so an agent that is merely
     // slow still learns why; a dead one costs us nothing more.
     this.ws.close(code, reason.slice(0, MAX_CLOSE_REASON));
@@ -251,7 +250,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   }
 
   /** Runs once: settles pending calls and, if this was still the cluster's session, records the disconnect. */
-  private end(why: string): void {
+  private end(why: string, level: 'info' | 'warn' = 'info'): void {
     if (this.ended) return;
     this.ended = true;
     this.ready = false;
@@ -267,7 +266,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     const wasCurrent = this.ctx.registry.release(this);
     if (wasCurrent) this.ctx.writer.enqueue(this.clusterId, { kind: 'disconnected', at: new Date() });
     this.ctx.onEnded(this);
-    this.log.info('agent session ended', { reason: why, replaced: !wasCurrent });
+    this.log[level]('agent session ended', { reason: why, replaced: !wasCurrent });
   }
 }
 
