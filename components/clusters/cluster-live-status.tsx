@@ -1,0 +1,103 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
+import { formatGpusByType, formatNodes, timeAgo } from '@/components/clusters/format';
+import { PrerequisitesChecklist } from '@/components/clusters/prerequisites-checklist';
+import { ErrorState, LoadingState } from '@/components/ui/states';
+import { cn } from '@/lib/cn';
+import { errorMessage } from '@/lib/form-errors';
+import { useTRPC } from '@/lib/trpc/react';
+
+/** Fast while we wait for the agent; once it has reported, a calmer pace is enough. */
+const WAITING_POLL_MS = 1_000;
+const REPORTED_POLL_MS = 5_000;
+
+type StepState = 'done' | 'current' | 'waiting';
+
+/**
+ * Attach progress without reloading: awaiting agent → connected → snapshot received →
+ * preflight results, polled from the cluster record the gateway keeps up to date.
+ */
+export function ClusterLiveStatus({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const detail = useQuery(
+    trpc.clusters.get.queryOptions(
+      { name },
+      { refetchInterval: (query) => (query.state.data?.report?.snapshotAt ? REPORTED_POLL_MS : WAITING_POLL_MS) },
+    ),
+  );
+  if (detail.isPending) return <LoadingState label="Loading cluster status…" />;
+  if (detail.isError) return <ErrorState message={errorMessage(detail.error)} onRetry={() => detail.refetch()} />;
+
+  const { cluster, report, prerequisites } = detail.data;
+  const connected = cluster.connectedAt !== null;
+  const snapshot = report?.snapshotAt ?? null;
+  const steps: { title: string; state: StepState; detail: string }[] = [
+    { title: 'Cluster record created', state: 'done', detail: 'Status: Awaiting agent until the agent dials in.' },
+    {
+      title: 'Agent connected',
+      state: connected ? 'done' : 'current',
+      detail: connected
+        ? `Agent ${cluster.agentVersion ?? ''} on Kubernetes ${cluster.kubernetesVersion ?? '—'}, last seen ${timeAgo(cluster.lastSeenAt)}.`
+        : 'Waiting for the agent to dial out to the control plane. Run the commands above in the cluster.',
+    },
+    {
+      title: 'Snapshot received',
+      state: snapshot ? 'done' : connected ? 'current' : 'waiting',
+      detail: snapshot
+        ? `${formatNodes(cluster.readyNodeCount, cluster.nodeCount)}; GPUs: ${formatGpusByType(cluster.gpusByType)}.`
+        : 'The agent sends the cluster’s state right after it connects.',
+    },
+    {
+      title: 'Preflight checks',
+      state: snapshot ? (prerequisites.some((p) => p.status === 'fail') ? 'current' : 'done') : 'waiting',
+      detail: snapshot
+        ? `${prerequisites.filter((p) => p.status === 'pass').length} of ${prerequisites.filter((p) => p.status !== 'manual').length} checks pass.`
+        : 'Run by the agent against the checklist below.',
+    },
+  ];
+
+  return (
+    <section aria-labelledby="live-status-title" className="space-y-4">
+      <div className="flex items-center justify-between gap-2">
+        <h2 id="live-status-title" className="text-sm font-semibold">
+          Live status
+        </h2>
+        <ClusterStatusBadge status={cluster.status} lastSeenAt={cluster.lastSeenAt} reasons={cluster.statusReasons} />
+      </div>
+      <ol aria-live="polite" className="space-y-2">
+        {steps.map((step) => (
+          <li key={step.title} className="flex gap-3">
+            <span
+              aria-hidden
+              className={cn(
+                'mt-0.5 grid size-5 shrink-0 place-items-center rounded-full text-xs font-bold',
+                step.state === 'done' && 'bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-300',
+                step.state === 'current' && 'animate-pulse bg-indigo-100 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-300',
+                step.state === 'waiting' && 'bg-zinc-100 text-zinc-500 dark:bg-zinc-800',
+              )}
+            >
+              {step.state === 'done' ? '✓' : '·'}
+            </span>
+            <div className="text-sm">
+              <p className="font-medium">
+                {step.title}
+                <span className="sr-only">: {step.state === 'done' ? 'done' : step.state === 'current' ? 'in progress' : 'not started'}</span>
+              </p>
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">{step.detail}</p>
+            </div>
+          </li>
+        ))}
+      </ol>
+      {cluster.statusReasons.length > 0 && (
+        <ul className="list-disc space-y-1 pl-5 text-xs text-amber-800 dark:text-amber-300">
+          {cluster.statusReasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      )}
+      <PrerequisitesChecklist items={prerequisites} />
+    </section>
+  );
+}

@@ -1,0 +1,271 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { useCan } from '@/components/auth/session-context';
+import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
+import { type FleetQuery, fleetQueryString, parseFleetQuery } from '@/components/clusters/fleet-query';
+import { formatGpusByType, formatNodes, NOT_REPORTED, providerLabel } from '@/components/clusters/format';
+import { EnvironmentChip } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { type Column, DataTable } from '@/components/ui/data-table';
+import { Field, Input, Select } from '@/components/ui/field';
+import { PageHeader } from '@/components/ui/page-header';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { errorMessage } from '@/lib/form-errors';
+import { PROVIDER_IDS } from '@/lib/providers';
+import { CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, type ClusterSortColumn, FLEET_PAGE_SIZES } from '@/lib/schemas/cluster';
+import { useTRPC } from '@/lib/trpc/react';
+import type { RouterOutputs } from '@/lib/trpc/types';
+
+type FleetRow = RouterOutputs['clusters']['list']['rows'][number];
+
+/** Agents report every few seconds; the table follows without a reload. */
+const REFRESH_MS = 5_000;
+const SEARCH_DEBOUNCE_MS = 250;
+
+const COLUMNS: Column<FleetRow>[] = [
+  {
+    id: 'name',
+    header: 'Name',
+    sortable: true,
+    cell: (c) => (
+      <Link href={`/clusters/${encodeURIComponent(c.name)}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+        {c.name}
+      </Link>
+    ),
+  },
+  { id: 'provider', header: 'Provider', sortable: true, cell: (c) => providerLabel(c.provider) },
+  { id: 'region', header: 'Region', sortable: true, cell: (c) => c.region },
+  {
+    id: 'environments',
+    header: 'Environments',
+    sortable: true,
+    cell: (c) => (
+      <span className="flex flex-wrap gap-1">
+        {c.environments.map((env) => (
+          <EnvironmentChip key={env.id} name={env.name} color={env.color} isProduction={env.isProduction} />
+        ))}
+      </span>
+    ),
+  },
+  { id: 'status', header: 'Status', sortable: true, cell: (c) => <ClusterStatusBadge status={c.status} lastSeenAt={c.lastSeenAt} reasons={c.statusReasons} /> },
+  { id: 'kubernetesVersion', header: 'Kubernetes', sortable: true, cell: (c) => c.kubernetesVersion ?? NOT_REPORTED },
+  { id: 'nodeCount', header: 'Nodes', sortable: true, align: 'right', cell: (c) => formatNodes(c.readyNodeCount, c.nodeCount) },
+  { id: 'gpuCount', header: 'GPUs', sortable: true, cell: (c) => formatGpusByType(c.gpusByType) },
+];
+
+/** Every attached cluster in one table; filters, search, sort and page live in the URL. */
+export function FleetView() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const canManage = useCan('cluster.manage');
+  const query = parseFleetQuery(new URLSearchParams(params.toString()));
+
+  const list = useQuery(trpc.clusters.list.queryOptions(query, { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData }));
+  const facets = useQuery(trpc.clusters.facets.queryOptions(undefined, { refetchInterval: REFRESH_MS * 3 }));
+
+  const navigate = (next: FleetQuery) => router.replace(`${pathname}${fleetQueryString(next)}`, { scroll: false });
+  // Any change of filter or search starts again at page 1.
+  const refine = (change: Partial<FleetQuery>) => navigate({ ...query, ...change, page: 1 });
+
+  const [searchText, setSearchText] = useState(query.search);
+  useEffect(() => {
+    if (searchText.trim() === query.search) return;
+    const timer = setTimeout(() => refine({ search: searchText.trim() }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+    // `refine` closes over the current query; re-running on its identity would loop.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [searchText, query.search]);
+
+  const filtered =
+    query.environments.length + query.providers.length + query.statuses.length + query.regions.length > 0 || query.search !== '';
+
+  return (
+    <>
+      <PageHeader
+        title="Clusters"
+        description="Every attached cluster, its health and capacity, as its agent last reported."
+        actions={
+          canManage && (
+            <Link
+              href="/clusters/attach"
+              className="inline-flex h-9 items-center rounded-md bg-indigo-600 px-3.5 text-sm font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+            >
+              Attach Existing Cluster
+            </Link>
+          )
+        }
+      />
+
+      <div role="search" aria-label="Filter clusters" className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+        <Field label="Search clusters">
+          {(c) => <Input {...c} type="search" placeholder="Name contains…" value={searchText} onChange={(e) => setSearchText(e.target.value)} />}
+        </Field>
+        <FilterSelect
+          label="Environment"
+          value={query.environments[0] ?? ''}
+          options={(facets.data?.environments ?? []).map((env) => ({ value: env.name, label: `${env.name} (${env.count})` }))}
+          onChange={(value) => refine({ environments: value ? [value] : [] })}
+        />
+        <FilterSelect
+          label="Provider"
+          value={query.providers[0] ?? ''}
+          options={PROVIDER_IDS.map((id) => ({
+            value: id,
+            label: `${providerLabel(id)} (${facets.data?.providers.find((p) => p.value === id)?.count ?? 0})`,
+          }))}
+          onChange={(value) => refine({ providers: PROVIDER_IDS.filter((id) => id === value) })}
+        />
+        <FilterSelect
+          label="Status"
+          value={query.statuses[0] ?? ''}
+          options={CLUSTER_STATUSES.map((status) => ({
+            value: status,
+            label: `${CLUSTER_STATUS_LABELS[status]} (${facets.data?.statuses.find((s) => s.value === status)?.count ?? 0})`,
+          }))}
+          onChange={(value) => refine({ statuses: CLUSTER_STATUSES.filter((status) => status === value) })}
+        />
+        <FilterSelect
+          label="Region"
+          value={query.regions[0] ?? ''}
+          options={(facets.data?.regions ?? []).map((region) => ({ value: region.value, label: `${region.value} (${region.count})` }))}
+          onChange={(value) => refine({ regions: value ? [value] : [] })}
+        />
+      </div>
+
+      {list.isPending ? (
+        <LoadingState label="Loading clusters…" />
+      ) : list.isError ? (
+        <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
+      ) : list.data.total === 0 ? (
+        filtered ? (
+          <EmptyState
+            title="No cluster matches these filters"
+            action={
+              <Button variant="secondary" onClick={() => (setSearchText(''), navigate({ ...query, environments: [], providers: [], statuses: [], regions: [], search: '', page: 1 }))}>
+                Clear filters
+              </Button>
+            }
+          />
+        ) : (
+          <EmptyState
+            title="No clusters attached yet"
+            action={
+              canManage ? (
+                <Link href="/clusters/attach" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+                  Attach Existing Cluster
+                </Link>
+              ) : undefined
+            }
+          >
+            {canManage ? 'Attach a cluster to see it here.' : 'An admin attaches clusters; they appear here.'}
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <DataTable
+            label="Clusters"
+            columns={COLUMNS}
+            rows={list.data.rows}
+            rowKey={(c) => c.id}
+            sort={{ by: query.sort, dir: query.direction }}
+            onSortChange={(sort) => navigate({ ...query, sort: sort.by as ClusterSortColumn, direction: sort.dir, page: 1 })}
+          />
+          <Pagination
+            page={list.data.page}
+            pageCount={list.data.pageCount}
+            total={list.data.total}
+            pageSize={query.pageSize}
+            onPage={(page) => navigate({ ...query, page })}
+            onPageSize={(pageSize) => navigate({ ...query, pageSize, page: 1 })}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+function FilterSelect({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={label}>
+      {(c) => (
+        <Select {...c} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">All</option>
+          {/* A value from a shared link that no longer exists still shows, so the filter can be cleared. */}
+          {value && !options.some((o) => o.value === value) && <option value={value}>{value}</option>}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </Select>
+      )}
+    </Field>
+  );
+}
+
+function Pagination({
+  page,
+  pageCount,
+  total,
+  pageSize,
+  onPage,
+  onPageSize,
+}: {
+  page: number;
+  pageCount: number;
+  total: number;
+  pageSize: number;
+  onPage: (page: number) => void;
+  onPageSize: (size: number) => void;
+}) {
+  const first = (page - 1) * pageSize + 1;
+  const last = Math.min(total, page * pageSize);
+  return (
+    <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
+      <p className="text-zinc-600 dark:text-zinc-400" aria-live="polite">
+        {first}–{last} of {total.toLocaleString('en-US')} clusters
+      </p>
+      <div className="flex items-center gap-2">
+        <label className="flex items-center gap-1 text-zinc-600 dark:text-zinc-400">
+          Rows per page
+          <select
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+            value={pageSize}
+            onChange={(e) => onPageSize(Number(e.target.value))}
+          >
+            {FLEET_PAGE_SIZES.map((size) => (
+              <option key={size} value={size}>
+                {size}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+          Previous
+        </Button>
+        <span>
+          Page {page} of {pageCount}
+        </span>
+        <Button variant="secondary" size="sm" disabled={page >= pageCount} onClick={() => onPage(page + 1)}>
+          Next
+        </Button>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,55 @@
+'use client';
+
+import { useId } from 'react';
+import { CopyButton } from '@/components/ui/copy-button';
+import type { InstallInstructions } from '@/server/services/clusters/install';
+
+/**
+ * The cluster token, in a read-only field with a copy button. It exists only in the
+ * response that minted it: nothing here stores it, so a reload loses it for good.
+ */
+export function ClusterTokenReveal({ token }: { token: string }) {
+  const id = useId();
+  return (
+    <div className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-800 dark:bg-amber-950">
+      <label htmlFor={id} className="block text-sm font-medium">
+        Cluster token
+      </label>
+      <div className="flex gap-2">
+        <input
+          id={id}
+          readOnly
+          value={token}
+          aria-describedby={`${id}-hint`}
+          onFocus={(e) => e.currentTarget.select()}
+          className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900"
+        />
+        <CopyButton text={token} label="Copy cluster token" />
+      </div>
+      <p id={`${id}-hint`} className="text-xs text-amber-900 dark:text-amber-200">
+        Shown once. Fleetdeck keeps only a hash: copy it now. If it is lost, rotate the token on the cluster page.
+      </p>
+    </div>
+  );
+}
+
+/** The commands to run in the cluster, each with its own copy button. */
+export function InstallCommands({ install }: { install: InstallInstructions }) {
+  return (
+    <ol className="space-y-4">
+      {install.commands.map((step, index) => (
+        <li key={step.id} className="space-y-1">
+          <div className="flex items-center justify-between gap-2">
+            <p className="text-sm font-medium">
+              {index + 1}. {step.title}
+            </p>
+            <CopyButton text={step.command} label={`Copy: ${step.title}`} />
+          </div>
+          <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+            <code>{step.command}</code>
+          </pre>
+        </li>
+      ))}
+    </ol>
+  );
+}
