@@ -64,6 +64,11 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** "1 node lacks" / "2 nodes lack". */
+function lackPhrase(count: number, word: string): string {
+  return `${plural(count, word)} ${count === 1 ? 'lacks' : 'lack'}`;
+}
+
 /** Parses `v1.30.4-eks-a737599`, `v1.29.6-gke.1326000`, `1.28` → major/minor. */
 export function parseKubernetesVersion(version: string): { major: number; minor: number } | undefined {
   const m = /^v?(\d+)\.(\d+)/.exec(version.trim());
@@ -94,7 +99,7 @@ const CHECKS: Record<PreflightCheckId, Check> = {
     if (nodes.length === 0) return unknown('no nodes seen yet');
     const lacking = nodes.filter((n) => n.nodePool === null).map((n) => n.name);
     if (lacking.length === 0) return pass(`all ${plural(nodes.length, 'node')} carry ${nodePoolLabel}`);
-    return fail(`${plural(lacking.length, 'node')} lack ${nodePoolLabel}: ${listNames(lacking)}`);
+    return fail(`${lackPhrase(lacking.length, 'node')} ${nodePoolLabel}: ${listNames(lacking)}`);
   },
 
   'gpu-type-labels': ({ nodes, gpuTypeLabel }) => {
@@ -103,7 +108,7 @@ const CHECKS: Record<PreflightCheckId, Check> = {
     if (gpuNodes.length === 0) return pass('no GPU nodes');
     const lacking = gpuNodes.filter((n) => n.gpuType === null).map((n) => n.name);
     if (lacking.length === 0) return pass(`all ${plural(gpuNodes.length, 'GPU node')} carry ${gpuTypeLabel}`);
-    return fail(`${plural(lacking.length, 'GPU node')} lack ${gpuTypeLabel}: ${listNames(lacking)}`);
+    return fail(`${lackPhrase(lacking.length, 'GPU node')} ${gpuTypeLabel}: ${listNames(lacking)}`);
   },
 
   'default-storage-class': ({ storageClasses }) => {

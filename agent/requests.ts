@@ -12,6 +12,7 @@ import {
   type AgentMethodParams,
   type AgentMethodResult,
 } from '@/lib/agent-protocol';
+import { describeKubeError } from '@/agent/kube/resource-watch';
 import type { AgentLogger } from '@/agent/logger';
 import { queryPrometheus } from '@/agent/prometheus';
 import { RequestError } from '@/agent/request-error';
@@ -170,7 +171,11 @@ export function createAgentHandlers(deps: HandlerDependencies): AgentHandlers {
       if (params.name.length > 63 || !NAMESPACE_NAME.test(params.name)) {
         throw new RequestError('bad_params', `"${params.name}" is not a valid namespace name`);
       }
-      return { created: await deps.ensureNamespace(params.name, params.labels) };
+      try {
+        return { created: await deps.ensureNamespace(params.name, params.labels) };
+      } catch (err) {
+        throw new RequestError('upstream_error', `Kubernetes API: ${describeKubeError(err)}`);
+      }
     },
   };
 }

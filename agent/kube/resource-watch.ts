@@ -54,7 +54,8 @@ export function httpStatusOf(err: unknown): number | undefined {
   return undefined;
 }
 
-function describe(err: unknown): string {
+/** A one-line account of a client-node failure, using the API server's Status message when there is one. */
+export function describeKubeError(err: unknown): string {
   if (err instanceof ApiException) {
     const body: unknown = err.body;
     if (typeof body === 'string') {
@@ -148,7 +149,7 @@ export class ResourceWatch<T extends KubeObject> {
         this.markAttempted();
         if (status === 403 || status === 404) {
           const reason = status === 403 ? 'forbidden' : 'not found';
-          if (this.currentStatus !== 'refused') log.warn('the API server refused this resource', { reason, detail: describe(err) });
+          if (this.currentStatus !== 'refused') log.warn('the API server refused this resource', { reason, detail: describeKubeError(err) });
           this.objects.clear();
           this.resourceVersion = '';
           this.setStatus('refused', reason);
@@ -156,7 +157,7 @@ export class ResourceWatch<T extends KubeObject> {
         } else {
           // Keep the last known objects (stale beats empty); retry with backoff.
           const delayMs = this.backoff.next();
-          log.warn('listing failed, retrying', { detail: describe(err), delayMs });
+          log.warn('listing failed, retrying', { detail: describeKubeError(err), delayMs });
           if (this.currentStatus === 'pending') this.setStatus('failing');
           await sleep(delayMs, this.stopController.signal);
         }
@@ -196,7 +197,7 @@ export class ResourceWatch<T extends KubeObject> {
       const isTimeout = end.error instanceof Error && end.error.name === 'TimeoutError';
       if (end.error && !isTimeout) {
         const delayMs = this.backoff.next();
-        log.warn('watch failed, re-watching', { detail: describe(end.error), delayMs });
+        log.warn('watch failed, re-watching', { detail: describeKubeError(end.error), delayMs });
         await sleep(delayMs, this.stopController.signal);
       } else if (!end.receivedEvents && Date.now() - startedAt < 1000) {
         // A stream that closes at once and says nothing must not become a hot loop.

@@ -397,6 +397,9 @@ export class FakeKubeApi {
    * older resource version gets `410 Gone` and must relist.
    */
   compactHistory(): void {
+    // Compaction takes a revision of its own, so every version handed out before it is
+    // too old while lists made after it return a version that can still be watched.
+    this.revision++;
     for (const resource of RESOURCE_NAMES) {
       this.history.set(resource, []);
       this.compactedRevision.set(resource, this.revision);

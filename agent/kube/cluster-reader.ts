@@ -1,0 +1,174 @@
+/**
+ * Everything the agent reads from (and the one thing it writes to) the Kubernetes API:
+ * list+watch caches for the resources in the cluster state, the server version, and
+ * namespace creation for workspaces.
+ */
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+  StorageV1Api,
+  VersionApi,
+  Watch,
+} from '@kubernetes/client-node';
+import type { ClusterFacts, ResourceRefusal } from '@/agent/cluster-state';
+import type { AgentLogger } from '@/agent/logger';
+import type { KubeIngressClass, KubeNamedObject, KubeNode, KubeStorageClass } from '@/agent/kube/objects';
+import { httpStatusOf, ResourceWatch } from '@/agent/kube/resource-watch';
+
+/**
+ * Loads credentials: an explicit kubeconfig file; else the pod's service account when
+ * running in a cluster; else the usual `~/.kube/config` / `KUBECONFIG` for local runs.
+ */
+export function loadKubeConfig(kubeconfigPath?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
+  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  return kc;
+}
+
+export interface ClusterReaderOptions {
+  kubeConfig: KubeConfig;
+  logger: AgentLogger;
+  /** Called after any change in what the reader knows. */
+  onChange: () => void;
+  refusedRetryMs?: number;
+  backoff?: { baseMs?: number; capMs?: number };
+}
+
+/** The facts the reader owns (probes and version are gathered by the agent). */
+export type KubeFacts = Pick<
+  ClusterFacts,
+  'nodes' | 'namespaces' | 'storageClasses' | 'ingressClasses' | 'crds' | 'refusals'
+>;
+
+export class ClusterReader {
+  private readonly core: CoreV1Api;
+  private readonly versionApi: VersionApi;
+  private readonly nodes: ResourceWatch<KubeNode>;
+  private readonly namespaces: ResourceWatch<KubeNamedObject>;
+  private readonly storageClasses: ResourceWatch<KubeStorageClass>;
+  private readonly ingressClasses: ResourceWatch<KubeIngressClass>;
+  private readonly crds: ResourceWatch<KubeNamedObject>;
+  private readonly all: ReadonlyArray<ResourceWatch<KubeNamedObject>>;
+
+  constructor(options: ClusterReaderOptions) {
+    const kc = options.kubeConfig;
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.versionApi = kc.makeApiClient(VersionApi);
+    const storage = kc.makeApiClient(StorageV1Api);
+    const networking = kc.makeApiClient(NetworkingV1Api);
+    const apiextensions = kc.makeApiClient(ApiextensionsV1Api);
+    const watch = new Watch(kc);
+    const common = {
+      watch,
+      logger: options.logger,
+      onChange: options.onChange,
+      refusedRetryMs: options.refusedRetryMs,
+      backoff: options.backoff,
+    };
+    this.nodes = new ResourceWatch<KubeNode>({
+      ...common,
+      resource: 'nodes',
+      path: '/api/v1/nodes',
+      list: () => this.core.listNode(),
+    });
+    this.namespaces = new ResourceWatch<KubeNamedObject>({
+      ...common,
+      resource: 'namespaces',
+      path: '/api/v1/namespaces',
+      list: () => this.core.listNamespace(),
+    });
+    this.storageClasses = new ResourceWatch<KubeStorageClass>({
+      ...common,
+      resource: 'storageclasses',
+      path: '/apis/storage.k8s.io/v1/storageclasses',
+      list: () => storage.listStorageClass(),
+    });
+    this.ingressClasses = new ResourceWatch<KubeIngressClass>({
+      ...common,
+      resource: 'ingressclasses',
+      path: '/apis/networking.k8s.io/v1/ingressclasses',
+      list: () => networking.listIngressClass(),
+    });
+    this.crds = new ResourceWatch<KubeNamedObject>({
+      ...common,
+      resource: 'customresourcedefinitions',
+      path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      list: () => apiextensions.listCustomResourceDefinition(),
+    });
+    this.all = [this.nodes, this.namespaces, this.storageClasses, this.ingressClasses, this.crds];
+  }
+
+  start(): void {
+    for (const w of this.all) w.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.stop()));
+  }
+
+  /**
+   * Resolves when every resource has been listed once (or refused, or failed), or after
+   * `timeoutMs`: a snapshot should not wait forever on an API server that is down.
+   */
+  async initialSync(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.all.map((w) => w.firstAttempt())),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  facts(): KubeFacts {
+    const refusals = this.all.map((w) => w.refusal()).filter((r): r is ResourceRefusal => r !== undefined);
+    return {
+      nodes: this.nodes.items(),
+      namespaces: this.namespaces.items(),
+      storageClasses: this.storageClasses.items(),
+      ingressClasses: this.ingressClasses.items(),
+      crds: this.crds.items(),
+      refusals,
+    };
+  }
+
+  /** `gitVersion`, e.g. `v1.30.4-eks-a737599`; undefined when the API server cannot be reached in time. */
+  async kubernetesVersion(timeoutMs: number): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.versionApi.getCode().then((info) => info.gitVersion),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), timeoutMs);
+        }),
+      ]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Creates the namespace with `labels` unless it exists. Returns whether it was created. */
+  async ensureNamespace(name: string, labels: Record<string, string>): Promise<boolean> {
+    try {
+      await this.core.readNamespace({ name });
+      return false;
+    } catch (err) {
+      if (httpStatusOf(err) !== 404) throw err;
+    }
+    try {
+      await this.core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } } });
+      return true;
+    } catch (err) {
+      // Someone (a second request, a human) created it between our read and create.
+      if (httpStatusOf(err) === 409) return false;
+      throw err;
+    }
+  }
+}
