@@ -2,7 +2,7 @@
  * Fixtures: pages already signed in as the admin or as a member, and a typed helper
  * for calling tRPC procedures over HTTP (superjson envelope) to arrange state.
  */
-import { type APIRequestContext, test as base, expect, type Page } from '@playwright/test';
+import { type APIRequestContext, type Browser, test as base, expect, type Page } from '@playwright/test';
 import { E2E_ADMIN, E2E_MEMBER } from './env';
 
 export { expect };
@@ -24,7 +24,7 @@ export async function trpc<T = unknown>(request: APIRequestContext, path: string
   return body.result.data.json;
 }
 
-async function signedInPage(browser: import('@playwright/test').Browser, who: Credentials): Promise<Page> {
+async function signedInPage(browser: Browser, who: Credentials): Promise<Page> {
   const context = await browser.newContext();
   // The context's request shares its cookie jar, so the session cookie lands in the browser too.
   await trpc(context.request, 'auth.signIn', who);

@@ -12,7 +12,7 @@ import { recordAudit, SYSTEM_ACTOR } from '@/server/services/audit';
  * The admin comes from FLEETDECK_ADMIN_EMAIL / FLEETDECK_ADMIN_PASSWORD; without a
  * password one is generated and printed once, to the server log only.
  */
-export async function bootstrap(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function bootstrap(db: Db, env: Record<string, string | undefined> = process.env): Promise<void> {
   const existing = db.select({ n: count() }).from(users).get();
   if (existing && existing.n > 0) return;
 

@@ -14,7 +14,7 @@ interface ProcedureLike {
   _def: { meta?: ProcedureMeta; type: 'query' | 'mutation' | 'subscription' };
 }
 
-const procedures = Object.entries(appRouter._def.procedures as Record<string, ProcedureLike>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureLike>);
 
 type Caller = ReturnType<typeof routerHarness>['asAdmin'];
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import next from 'next';
 import { getDb } from '@/db/client';
-import { AGENT_CONNECT_PATH } from '@/lib/agent-protocol';
+import { attachAgentGateway, isAgentConnectRequest } from '@/server/agent-gateway';
 import { bootstrap } from '@/server/bootstrap';
 import { logger } from '@/server/logger';
 
@@ -51,13 +51,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
   });
 
-  // The agents' path is reserved; every other upgrade (Next's HMR in dev) goes to Next.
+  const gateway = attachAgentGateway(server);
+  // The gateway takes its own path; every other upgrade (Next's HMR in dev) goes to Next.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path === AGENT_CONNECT_PATH) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
-      return;
-    }
+    if (isAgentConnectRequest(req)) return;
     void nextUpgrade(req, socket, head);
   });
 
@@ -70,6 +67,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     server,
     url,
     async close() {
+      gateway.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await app.close();
