@@ -19,9 +19,11 @@ interface Run {
 }
 
 function runCli(args: string[], env: Record<string, string>): Run {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  if (!('FLEETDECK_CLUSTER_TOKEN' in env)) delete childEnv.FLEETDECK_CLUSTER_TOKEN;
   const child = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
