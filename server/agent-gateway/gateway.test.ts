@@ -182,6 +182,17 @@ describe('one live session per cluster', () => {
     expect(h.gateway.isConnected(clusterId)).toBe(false);
     await waitFor(() => clusterRow(clusterId)?.status === 'disconnected', 1_000);
   });
+
+  it('notices a token revoked behind its back (no disconnectCluster call) and closes with "revoked"', async () => {
+    await h.close();
+    h = await startGateway({ tokenRecheckMs: 100 });
+    const { clusterId, token, tokenId } = insertCluster(h.db);
+    const client = await connect(token);
+    await client.hello();
+    h.db.update(clusterTokens).set({ revokedAt: new Date() }).where(eq(clusterTokens.id, tokenId)).run();
+    expect((await client.closed).code).toBe(CLOSE_CODES.revoked);
+    await waitFor(() => clusterRow(clusterId)?.status === 'disconnected', 1_000);
+  });
 });
 
 describe('frames', () => {

@@ -11,10 +11,10 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { getDb, type Db } from '@/db/client';
-import { clusters } from '@/db/schema';
+import { clusters, clusterTokens } from '@/db/schema';
 import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, type WelcomeFrame } from '@/lib/agent-protocol';
 import { logger as rootLogger, type Logger } from '@/server/logger';
 import { createAgentClient, type AgentClient } from './agent-client';
@@ -58,6 +58,12 @@ export interface AgentGatewayOptions {
   flushIntervalMs?: number;
   /** `lastSeenAt` moves at most this often on heartbeats alone. */
   seenPersistIntervalMs?: number;
+  /**
+   * How often live sessions' tokens are checked against the database. `disconnectCluster`
+   * is the fast path; this catches a token revoked or a cluster deleted by anything that
+   * did not call it (another process, a script). Default 5 s.
+   */
+  tokenRecheckMs?: number;
   /** Requests in flight per cluster before `call` fails fast with `busy`. */
   maxInFlightPerCluster?: number;
   log?: Logger;
@@ -228,6 +234,33 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
     wss.handleUpgrade(req, socket, head, (ws) => openSession(ws, identity));
   };
 
+  const recheckTokens = (): void => {
+    if (localSessions.size === 0) return;
+    const tokenIds = [...new Set([...localSessions].map((session) => session.tokenId))];
+    const valid = new Set<number>();
+    // Chunked to stay far below SQLite's limit on bound parameters.
+    for (let i = 0; i < tokenIds.length; i += 1_000) {
+      const rows = db
+        .select({ id: clusterTokens.id })
+        .from(clusterTokens)
+        .innerJoin(clusters, eq(clusters.id, clusterTokens.clusterId))
+        .where(and(inArray(clusterTokens.id, tokenIds.slice(i, i + 1_000)), isNull(clusterTokens.revokedAt)))
+        .all();
+      for (const row of rows) valid.add(row.id);
+    }
+    for (const session of [...localSessions]) {
+      if (!valid.has(session.tokenId)) session.close(CLOSE_CODES.revoked, 'The cluster token was revoked or the cluster detached');
+    }
+  };
+  const tokenTimer = setInterval(() => {
+    try {
+      recheckTokens();
+    } catch (error) {
+      log.error('token re-check failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }, options.tokenRecheckMs ?? 5_000);
+  tokenTimer.unref();
+
   const stale = markStaleSessionsDisconnected(db);
   if (stale.length > 0) log.info('clusters left connected by a previous run marked disconnected', { clusters: stale.length });
 
@@ -245,6 +278,7 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
     close() {
       server.off('upgrade', onUpgrade);
       monitor.stop();
+      clearInterval(tokenTimer);
       for (const session of [...localSessions]) session.abort(1001, 'The control plane is shutting down');
       writer.stop();
       wss.close();

@@ -55,6 +55,8 @@ const MAX_CLOSE_REASON = 120;
 export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   readonly clusterId: number;
   readonly clusterName: string;
+  /** The token this session authenticated with, so a revocation can be noticed. */
+  readonly tokenId: number;
   readonly openedAt = Date.now();
   ready = false;
   lastHeardAt = this.openedAt;
@@ -73,6 +75,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   ) {
     this.clusterId = identity.clusterId;
     this.clusterName = identity.clusterName;
+    this.tokenId = identity.tokenId;
     this.log = ctx.log.child({ clusterId: identity.clusterId, cluster: identity.clusterName, token: identity.tokenPrefix });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', (code) => this.end(`socket closed (${code})`));
