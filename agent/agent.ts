@@ -16,8 +16,9 @@ import { DEFAULT_REGISTRY_HOSTS, type ProbeOutcome, type RegistryProbeOutcome } 
 import { probePrometheus, probeRegistries } from '@/agent/probes';
 import { createAgentHandlers, RequestDispatcher } from '@/agent/requests';
 import { AgentSession, agentConnectUrl, type SessionEnd } from '@/agent/session';
+import { AGENT_VERSION } from '@/agent/version';
 
-export const AGENT_VERSION = '0.1.0';
+export { AGENT_VERSION };
 
 export interface AgentOptions {
   /** Base URL of the control plane, `https://fleetdeck.example.com` (http, https, ws or wss). */

@@ -1,0 +1,212 @@
+/**
+ * The agent's Kubernetes install artefacts, rendered by the control plane for one
+ * cluster: the manifests (`renderAgentManifests`) and the commands the attach page
+ * shows (`renderInstallCommands`). The helm chart in `agent/chart/` is the same
+ * install; `manifests.test.ts` keeps the two RBAC rule sets identical.
+ *
+ * Pure: no I/O, so the UI, the server and the tests share it.
+ */
+import { stringify } from 'yaml';
+import { AGENT_VERSION } from '@/agent/version';
+
+export const DEFAULT_AGENT_NAMESPACE = 'fleetdeck-agent';
+export const AGENT_NAME = 'fleetdeck-agent';
+export const DEFAULT_AGENT_IMAGE = `ghcr.io/fleetdeck/agent:${AGENT_VERSION}`;
+/** Key inside the token Secret. */
+export const TOKEN_SECRET_KEY = 'token';
+/** What the commands show where the token goes when the caller does not pass it. */
+export const TOKEN_PLACEHOLDER = '<PASTE_TOKEN>';
+
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+const READ = ['get', 'list', 'watch'];
+
+/**
+ * Least privilege: read what the cluster state needs; write only namespaces and
+ * resource quotas, for workspaces. No wildcards, no Secrets, no delete.
+ *
+ * RBAC cannot scope a ClusterRole to "namespaces Fleetdeck will create later", so the
+ * quota grant is cluster-wide; the agent only ever acts on its workspace namespaces.
+ */
+export const AGENT_CLUSTER_ROLE_RULES: readonly PolicyRule[] = [
+  { apiGroups: [''], resources: ['nodes', 'pods'], verbs: READ },
+  { apiGroups: [''], resources: ['namespaces', 'resourcequotas'], verbs: ['create', 'get', 'list', 'watch', 'patch'] },
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: READ },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: READ },
+  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: READ },
+];
+
+export interface AgentInstallOptions {
+  /** The cluster's name in Fleetdeck (3–35 chars, lower-case, digits, `-`). */
+  clusterName: string;
+  /** Base URL of the control plane the agent dials. */
+  controlPlaneUrl: string;
+  /** Organisation shown in annotations; free text. */
+  tenantName: string;
+  /** Name of the Secret holding the cluster token under key `token`. */
+  tokenSecretName: string;
+  /** Default {@link DEFAULT_AGENT_NAMESPACE}. */
+  namespace?: string;
+  /** Default {@link DEFAULT_AGENT_IMAGE}. */
+  image?: string;
+}
+
+const CLUSTER_NAME = /^[a-z][a-z0-9-]{2,34}$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
+
+/**
+ * Rejects values that could not be valid Kubernetes names, and anything that could
+ * break out of a YAML scalar or a shell word in the commands built from them.
+ */
+function validate(options: AgentInstallOptions): Required<AgentInstallOptions> {
+  const namespace = options.namespace ?? DEFAULT_AGENT_NAMESPACE;
+  const image = options.image ?? DEFAULT_AGENT_IMAGE;
+  if (!CLUSTER_NAME.test(options.clusterName)) throw new Error(`invalid cluster name "${options.clusterName}"`);
+  if (!DNS_LABEL.test(namespace) || namespace.length > 63) throw new Error(`invalid namespace "${namespace}"`);
+  if (!DNS_SUBDOMAIN.test(options.tokenSecretName) || options.tokenSecretName.length > 253) {
+    throw new Error(`invalid Secret name "${options.tokenSecretName}"`);
+  }
+  if (!IMAGE.test(image)) throw new Error(`invalid image "${image}"`);
+  let url: URL;
+  try {
+    url = new URL(options.controlPlaneUrl);
+  } catch {
+    throw new Error(`invalid control plane URL "${options.controlPlaneUrl}"`);
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
+    throw new Error(`control plane URL must be http(s) or ws(s): "${options.controlPlaneUrl}"`);
+  }
+  return { ...options, namespace, image, controlPlaneUrl: url.toString().replace(/\/$/, '') };
+}
+
+/** Multi-document YAML: Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Deployment. */
+export function renderAgentManifests(options: AgentInstallOptions): string {
+  const o = validate(options);
+  const labels = {
+    'app.kubernetes.io/name': AGENT_NAME,
+    'app.kubernetes.io/part-of': 'fleetdeck',
+    'app.kubernetes.io/managed-by': 'fleetdeck',
+    'fleetdeck.io/cluster': o.clusterName,
+  };
+  const annotations = { 'fleetdeck.io/tenant': o.tenantName, 'fleetdeck.io/control-plane': o.controlPlaneUrl };
+  const selector = { 'app.kubernetes.io/name': AGENT_NAME };
+
+  const documents: object[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.namespace, labels } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: AGENT_NAME, namespace: o.namespace, labels } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: AGENT_NAME, labels },
+      rules: AGENT_CLUSTER_ROLE_RULES.map((r) => ({ ...r })),
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: AGENT_NAME, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: AGENT_NAME },
+      subjects: [{ kind: 'ServiceAccount', name: AGENT_NAME, namespace: o.namespace }],
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: AGENT_NAME, namespace: o.namespace, labels, annotations },
+      spec: {
+        replicas: 1,
+        // Never two agents at once: the control plane keeps one session per cluster and
+        // a rolling update would have old and new take it from each other.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: { ...labels, ...selector }, annotations },
+          spec: {
+            serviceAccountName: AGENT_NAME,
+            automountServiceAccountToken: true,
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'agent',
+                image: o.image,
+                imagePullPolicy: 'IfNotPresent',
+                args: ['--control-plane-url', o.controlPlaneUrl],
+                env: [
+                  {
+                    name: 'FLEETDECK_CLUSTER_TOKEN',
+                    valueFrom: { secretKeyRef: { name: o.tokenSecretName, key: TOKEN_SECRET_KEY } },
+                  },
+                ],
+                resources: {
+                  requests: { cpu: '50m', memory: '128Mi' },
+                  limits: { memory: '512Mi' },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  ];
+  return documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}
+
+/** Quotes a value for a POSIX shell, leaving plain words readable. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Escapes what `helm --set` treats specially inside a value (`,` separates assignments). */
+function helmValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
+}
+
+export interface InstallCommands {
+  /** Creates the namespace (if needed) and the token Secret. The only command that carries the token. */
+  createSecret: string;
+  /** Installs the chart; references the Secret by name, never the token. */
+  helm: string;
+  /** The same install without helm: applies the rendered manifests from a here-document. */
+  manifestApply: string;
+  /** Runs the agent from a checkout against the current kubeconfig (development, demos). */
+  runLocally: string;
+}
+
+/**
+ * The commands the attach page shows. Pass `token` only when showing it that one time:
+ * it is substituted in `createSecret`; every other command names the Secret instead.
+ */
+export function renderInstallCommands(options: AgentInstallOptions & { token?: string }): InstallCommands {
+  const o = validate(options);
+  const ns = shellQuote(o.namespace);
+  const tokenWord = options.token !== undefined ? shellQuote(options.token) : `'${TOKEN_PLACEHOLDER}'`;
+  const createSecret =
+    `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - && ` +
+    `kubectl -n ${ns} create secret generic ${shellQuote(o.tokenSecretName)} --from-literal=${TOKEN_SECRET_KEY}=${tokenWord}`;
+  const set = (key: string, value: string, asString = false) =>
+    `${asString ? '--set-string' : '--set'} ${shellQuote(`${key}=${helmValue(value)}`)}`;
+  const helm = [
+    `helm upgrade --install ${AGENT_NAME} ./agent/chart`,
+    `--namespace ${ns} --create-namespace`,
+    set('controlPlaneURL', o.controlPlaneUrl),
+    set('clusterName', o.clusterName, true),
+    set('tenantName', o.tenantName, true),
+    set('clusterTokenSecret', o.tokenSecretName),
+    ...(options.image ? [set('image', o.image)] : []),
+  ].join(' \\\n  ');
+  const manifestApply = `kubectl apply -f - <<'FLEETDECK_AGENT_MANIFEST'\n${renderAgentManifests(options)}FLEETDECK_AGENT_MANIFEST`;
+  const runLocally =
+    `FLEETDECK_CLUSTER_TOKEN='${TOKEN_PLACEHOLDER}' npm run agent -- ` +
+    `--control-plane-url ${shellQuote(o.controlPlaneUrl)} --kubeconfig ~/.kube/config`;
+  return { createSecret, helm, manifestApply, runLocally };
+}
