@@ -1,6 +1,6 @@
 /**
  * Developer aid: signs in and screenshots pages of a running Fleetdeck, to look at
- * what a user sees. `node --import tsx scripts/screenshot.ts http://localhost:3000 /clusters /environments`
+ * what a user sees. `node --import tsx e2e/tools/screenshot.ts http://localhost:3000 /clusters /environments`
  */
 import { chromium } from '@playwright/test';
 

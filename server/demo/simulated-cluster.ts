@@ -1,0 +1,101 @@
+/**
+ * One demo cluster on the real path: a simulated Kubernetes API server answering real
+ * list/watch JSON, a synthetic Prometheus, and the real agent dialling the real gateway.
+ */
+import { COMPONENT_SIGNATURES } from '@/agent/components';
+import { type AgentHandle, startAgent } from '@/agent/agent';
+import { FakeKubeApi } from '@/agent/testing/fake-kube-api';
+import { FakePrometheus } from '@/agent/testing/fake-prometheus';
+import { buildGpuNode, buildNode, GPU_TAINT, MANAGED_BY_LABEL } from '@/agent/testing/kube-objects';
+import type { DemoCluster } from '@/server/demo/fleet';
+
+export interface SimulatedClusterOptions {
+  cluster: DemoCluster;
+  labelKeys: { nodePool: string; gpuType: string };
+  controlPlaneUrl: string;
+  token: string;
+  /** `host:port` targets for the registry-egress preflight (loopback: the demo runs offline). */
+  registryHosts: string[];
+  logWrite: (line: string) => void;
+}
+
+/** Fills a simulated API server with the cluster's nodes, namespaces, classes and CRDs. */
+export function populateKubeApi(kube: FakeKubeApi, cluster: DemoCluster, labelKeys: SimulatedClusterOptions['labelKeys']): void {
+  for (const pool of cluster.pools) {
+    for (let i = 0; i < pool.count; i++) {
+      const name = `${cluster.name}-${pool.name}-${String(i + 1).padStart(2, '0')}`;
+      const ready = i >= (pool.notReady ?? 0);
+      if (pool.gpuType && pool.gpusPerNode) {
+        const unlabelled = i >= pool.count - (pool.missingGpuTypeLabel ?? 0);
+        const node = buildGpuNode({ name, nodePool: pool.name, gpuType: pool.gpuType, gpus: pool.gpusPerNode, labelKeys, ready, kubeletVersion: cluster.kubernetesVersion, taints: [GPU_TAINT] });
+        if (unlabelled) delete node.metadata?.labels?.[labelKeys.gpuType];
+        kube.addNode(node);
+      } else {
+        kube.addNode(buildNode({ name, nodePool: pool.name, labelKeys, ready, cpu: pool.cpu, memoryGi: pool.memoryGi, kubeletVersion: cluster.kubernetesVersion }));
+      }
+    }
+  }
+  for (const ns of cluster.namespaces) kube.addNamespace(ns);
+  for (const sc of cluster.storageClasses) kube.addStorageClass(sc.name, { provisioner: sc.provisioner, isDefault: sc.isDefault ?? false });
+  for (const ic of cluster.ingressClasses) kube.addIngressClass(ic.name, { controller: ic.controller, isDefault: ic.isDefault ?? false });
+  for (const component of cluster.components) {
+    const labels: Record<string, string> = component.managedByFleetdeck ? { [MANAGED_BY_LABEL]: 'fleetdeck' } : {};
+    for (const crd of COMPONENT_SIGNATURES[component.id].crds) kube.addCrd(crd, labels);
+  }
+}
+
+export class SimulatedCluster {
+  private agent: AgentHandle | undefined;
+  private flapTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly options: SimulatedClusterOptions,
+    readonly kube: FakeKubeApi,
+    private readonly prometheus: FakePrometheus,
+  ) {}
+
+  static async start(options: SimulatedClusterOptions): Promise<SimulatedCluster> {
+    const kube = await new FakeKubeApi({ kubernetesVersion: options.cluster.kubernetesVersion.replace(/^v?/, 'v') }).start();
+    populateKubeApi(kube, options.cluster, options.labelKeys);
+    const prometheus = await new FakePrometheus().start();
+    const simulated = new SimulatedCluster(options, kube, prometheus);
+    simulated.startAgent();
+    if (options.cluster.flaky) simulated.scheduleFlap();
+    return simulated;
+  }
+
+  private startAgent(): void {
+    this.agent = startAgent({
+      controlPlaneUrl: this.options.controlPlaneUrl,
+      token: this.options.token,
+      kubeConfig: undefined,
+      kubeconfigPath: this.kube.kubeconfigFile(),
+      prometheusUrl: this.prometheus.url,
+      registryHosts: this.options.registryHosts,
+      logFields: { cluster: this.options.cluster.name },
+      logWrite: this.options.logWrite,
+    });
+  }
+
+  /** Drops the connection every minute or so and comes back 10–25 s later. */
+  private scheduleFlap(): void {
+    this.flapTimer = setTimeout(async () => {
+      await this.agent?.stop();
+      if (this.stopped) return;
+      this.flapTimer = setTimeout(() => {
+        if (this.stopped) return;
+        this.startAgent();
+        this.scheduleFlap();
+      }, 10_000 + Math.random() * 15_000);
+    }, 45_000 + Math.random() * 30_000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.flapTimer);
+    await this.agent?.stop();
+    await this.kube.stop();
+    await this.prometheus.stop();
+  }
+}
