@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@/agent/testing/wait-for';
 import type { ControlPlaneFrame } from '@/lib/agent-protocol';
+import { createAgentClient } from './agent-client';
 import { AgentCallError, agentClient, getAgentGateway } from './index';
+import { InProcessSessionRegistry } from './registry';
 import { insertCluster, startGateway, type GatewayHarness } from './testing/fixtures';
 import { ProtocolClient } from './testing/protocol-client';
 
@@ -135,5 +137,26 @@ describe('agentClient(cluster).call', () => {
     const { clusterId, client } = await connectedAgent({ recordFrames: true });
     await expect(agentClient(clusterId).call('prometheus.query', { query: '' })).rejects.toThrow(/Invalid parameters for prometheus\.query/);
     await expect(client.nextFrame(isRequest, 200)).rejects.toThrow(/no matching frame/);
+  });
+});
+
+describe('errors from a session in another bundle', () => {
+  it('are rebuilt as this bundle\'s AgentCallError, so tRPC shows their message', async () => {
+    // Stands in for the copy of AgentCallError that server.ts's bundle carries.
+    class ForeignAgentCallError extends Error {
+      readonly failure = 'deadline_exceeded';
+      readonly agentCode = undefined;
+    }
+    const registry = new InProcessSessionRegistry();
+    registry.claim({
+      clusterId: 7,
+      clusterName: 'gpu-far',
+      ready: true,
+      request: () => Promise.reject(new ForeignAgentCallError('Cluster gpu-far did not answer prometheus.query within 5 ms')),
+      close: () => undefined,
+    });
+    const error = await rejection(createAgentClient(registry, 7, () => 'gpu-far').call('prometheus.query', { query: 'up' }));
+    expect(error).toMatchObject({ failure: 'deadline_exceeded', code: 'PRECONDITION_FAILED' });
+    expect(error.message).toBe('Cluster gpu-far did not answer prometheus.query within 5 ms');
   });
 });

@@ -1,13 +1,8 @@
 /**
  * The agent gateway: the WebSocket endpoint agents dial (`AGENT_CONNECT_PATH`), on the
- * control plane's one HTTP server.
- *
- *   server.ts                    attachAgentGateway(httpServer)
- *   routers and services         getAgentGateway().disconnectCluster(id, reason)
- *                                agentClient(id).call('prometheus.query', { query }, { deadlineMs })
- *
- * Next bundles route handlers apart from server.ts, so module state is not shared
- * between them: the session registry lives on globalThis, like the database handle.
+ * control plane's one HTTP server. server.ts calls `attachAgentGateway(httpServer)`;
+ * everything else uses `getAgentGateway()` / `agentClient()`, best imported from
+ * `@/server/agent-gateway/client`, which does not pull `ws` into Next's bundles.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,38 +12,15 @@ import { getDb, type Db } from '@/db/client';
 import { clusters, clusterTokens } from '@/db/schema';
 import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, type WelcomeFrame } from '@/lib/agent-protocol';
 import { logger as rootLogger, type Logger } from '@/server/logger';
-import { createAgentClient, type AgentClient } from './agent-client';
+import { gatewayState, getAgentGateway, type AgentGateway } from './client';
 import { authenticateAgent, isAgentConnectRequest, refuseUpgrade, type AgentIdentity } from './auth';
 import { DEFAULT_HEARTBEAT, HeartbeatMonitor, type HeartbeatConfig } from './heartbeat';
 import { ClusterStateWriter, markStaleSessionsDisconnected } from './persistence';
-import { InProcessSessionRegistry, type SessionRegistry } from './registry';
 import { AgentSession } from './session';
 
-export { AgentCallError, type AgentCallFailure } from './errors';
-export type { AgentCallOptions, AgentClient } from './agent-client';
+export * from './client';
 export type { HeartbeatConfig } from './heartbeat';
 export { isAgentConnectRequest } from './auth';
-
-export type ClusterChangeListener = (clusterIds: readonly number[]) => void;
-
-/** What server code (routers, services) may do with the gateway. */
-export interface AgentGateway {
-  /** The cluster has a live session whose agent has said hello. */
-  isConnected(clusterId: number): boolean;
-  /**
-   * Closes the cluster's session with `CLOSE_CODES.revoked` (the agent must not retry
-   * with its token) and marks the cluster Disconnected. Call it after rotating the
-   * token or detaching the cluster. Returns whether there was a session.
-   */
-  disconnectCluster(clusterId: number, reason: string): boolean;
-  agentClient(clusterId: number): AgentClient;
-  connectedClusterCount(): number;
-  /**
-   * Notified after reported state is committed (connect, snapshot, delta, disconnect),
-   * with the clusters it touched: for live UI updates. Returns the unsubscribe function.
-   */
-  onClusterChange(listener: ClusterChangeListener): () => void;
-}
 
 export interface AgentGatewayOptions {
   /** Defaults to the process database, `getDb()`. */
@@ -75,58 +47,6 @@ export interface AttachedAgentGateway extends AgentGateway {
   flush(): void;
   /** Stops listening, ends every session (clusters go Disconnected) and writes what is pending. */
   close(): void;
-}
-
-interface GatewayGlobal {
-  registry: SessionRegistry;
-  listeners: Set<ClusterChangeListener>;
-  db: Db | undefined;
-  attached: boolean;
-}
-
-const globalForGateway = globalThis as unknown as { fleetdeckAgentGateway?: GatewayGlobal };
-
-function gatewayState(): GatewayGlobal {
-  globalForGateway.fleetdeckAgentGateway ??= {
-    registry: new InProcessSessionRegistry(),
-    listeners: new Set(),
-    db: undefined,
-    attached: false,
-  };
-  return globalForGateway.fleetdeckAgentGateway;
-}
-
-/**
- * The gateway as seen from anywhere in the process. Works before (or without) an attached
- * server, e.g. in router tests: then no cluster is connected and calls fail fast.
- */
-export function getAgentGateway(): AgentGateway {
-  const state = gatewayState();
-  const describeCluster = (clusterId: number): string => {
-    const row = (state.db ?? getDb()).select({ name: clusters.name }).from(clusters).where(eq(clusters.id, clusterId)).get();
-    return row ? row.name : `#${clusterId}`;
-  };
-  return {
-    isConnected: (clusterId) => state.registry.get(clusterId)?.ready === true,
-    disconnectCluster(clusterId, reason) {
-      const session = state.registry.get(clusterId);
-      session?.close(CLOSE_CODES.revoked, reason);
-      return session !== undefined;
-    },
-    agentClient: (clusterId) => createAgentClient(state.registry, clusterId, describeCluster),
-    connectedClusterCount: () => state.registry.size,
-    onClusterChange(listener) {
-      state.listeners.add(listener);
-      return () => {
-        state.listeners.delete(listener);
-      };
-    },
-  };
-}
-
-/** Shorthand for `getAgentGateway().agentClient(clusterId)`. */
-export function agentClient(clusterId: number): AgentClient {
-  return getAgentGateway().agentClient(clusterId);
 }
 
 const REFUSAL = 'Unauthorized: the cluster token is missing, unknown or revoked.';
