@@ -100,7 +100,7 @@ test.describe('attach a cluster', () => {
     await adminPage.getByRole('button', { name: 'Copy cluster token' }).click();
     expect(await adminPage.evaluate(() => navigator.clipboard.readText())).toBe(token);
     await expect(adminPage.getByText(/helm upgrade --install fleetdeck-agent/)).toBeVisible();
-    await expect(adminPage.getByText(`--set clusterName=${name}`)).toBeVisible();
+    await expect(adminPage.getByText(`clusterName=${name}`)).toBeVisible();
     for (const step of ['Create the namespace and the token Secret', 'Install the agent with Helm', 'Or apply the plain manifest instead of Helm', 'Or run the agent from a checkout, for a trial']) {
       await expect(adminPage.getByRole('button', { name: `Copy: ${step}` })).toBeVisible();
     }

@@ -45,7 +45,7 @@ export function InstallCommands({ install }: { install: InstallInstructions }) {
             </p>
             <CopyButton text={step.command} label={`Copy: ${step.title}`} />
           </div>
-          <pre className="overflow-x-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+          <pre tabIndex={0} className="max-h-64 overflow-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
             <code>{step.command}</code>
           </pre>
         </li>

@@ -93,21 +93,21 @@ describe('clusters router', () => {
       expect(token?.tokenHash).toBe(hashClusterToken(result.token));
     });
 
-    it('returns install commands: the Secret and the local run carry the token, helm only names the Secret', async () => {
+    it('returns install commands: only the Secret command carries the token; helm names the cluster, URL, tenant and Secret', async () => {
       const previous = process.env.FLEETDECK_PUBLIC_URL;
       delete process.env.FLEETDECK_PUBLIC_URL;
       try {
         const { install, token } = await attach({ controlPlaneOrigin: 'https://fleet.example.com' });
         const byId = Object.fromEntries(install.commands.map((c) => [c.id, c.command]));
+        expect(Object.keys(byId)).toEqual(['secret', 'helm', 'manifest', 'local']);
         expect(byId.secret).toContain(token);
-        expect(byId.local).toContain(`FLEETDECK_CLUSTER_TOKEN='${token}'`);
+        expect(byId.secret).toContain(install.secretName);
         expect(byId.helm).toContain('helm upgrade --install');
-        expect(byId.helm).toContain('--set controlPlaneUrl=https://fleet.example.com');
-        expect(byId.helm).toContain('--set clusterName=gpu-west');
-        expect(byId.helm).toContain('--set tenant=default');
-        expect(byId.helm).toContain(`--set tokenSecretName=${install.secretName}`);
-        expect(byId.helm).not.toContain(token);
-        expect(byId.manifest).not.toContain(token);
+        for (const fact of ['https://fleet.example.com', 'clusterName=gpu-west', 'tenantName=default', install.secretName]) {
+          expect(byId.helm).toContain(fact);
+        }
+        expect(byId.local).toContain('npm run agent -- --control-plane-url https://fleet.example.com');
+        for (const id of ['helm', 'manifest', 'local']) expect(byId[id]).not.toContain(token);
       } finally {
         if (previous !== undefined) process.env.FLEETDECK_PUBLIC_URL = previous;
       }

@@ -1,12 +1,12 @@
 /**
- * What the admin runs in the cluster after attach or rotation. The token appears only in
- * the Secret command and the local-run command, both returned once; the helm and
- * manifest commands reference the Secret by name so the token never lands in shell
- * history via `--set`.
+ * What the admin runs in the cluster after attach or rotation, titled for the page.
+ * The commands themselves come from the agent's own install artefacts
+ * (agent/install/manifests.ts), so the page can never drift from the chart and the
+ * manifests. Only the Secret command carries the token; the others name the Secret.
  */
-export const AGENT_NAMESPACE = 'fleetdeck-system';
+import { DEFAULT_AGENT_NAMESPACE, renderInstallCommands } from '@/agent/install/manifests';
+
 export const AGENT_TOKEN_SECRET = 'fleetdeck-agent-token';
-export const AGENT_HELM_CHART = 'oci://ghcr.io/fleetdeck/charts/fleetdeck-agent';
 
 export interface InstallCommand {
   id: 'secret' | 'helm' | 'manifest' | 'local';
@@ -31,45 +31,23 @@ export interface InstallTarget {
 }
 
 export function renderInstallInstructions({ clusterName, controlPlaneUrl, tenant, token }: InstallTarget): InstallInstructions {
-  const url = controlPlaneUrl.replace(/\/+$/, '');
-  const manifestUrl = `${url}/api/agent/manifest?cluster=${encodeURIComponent(clusterName)}`;
+  const commands = renderInstallCommands({
+    clusterName,
+    controlPlaneUrl,
+    tenantName: tenant,
+    tokenSecretName: AGENT_TOKEN_SECRET,
+    token,
+  });
   return {
-    controlPlaneUrl: url,
+    controlPlaneUrl: controlPlaneUrl.replace(/\/+$/, ''),
     tenant,
-    namespace: AGENT_NAMESPACE,
+    namespace: DEFAULT_AGENT_NAMESPACE,
     secretName: AGENT_TOKEN_SECRET,
     commands: [
-      {
-        id: 'secret',
-        title: 'Create the namespace and the token Secret',
-        command: [
-          `kubectl create namespace ${AGENT_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
-          `kubectl -n ${AGENT_NAMESPACE} create secret generic ${AGENT_TOKEN_SECRET} \\`,
-          `  --from-literal=token='${token}' --dry-run=client -o yaml | kubectl apply -f -`,
-        ].join('\n'),
-      },
-      {
-        id: 'helm',
-        title: 'Install the agent with Helm',
-        command: [
-          `helm upgrade --install fleetdeck-agent ${AGENT_HELM_CHART} \\`,
-          `  --namespace ${AGENT_NAMESPACE} \\`,
-          `  --set controlPlaneUrl=${url} \\`,
-          `  --set clusterName=${clusterName} \\`,
-          `  --set tenant=${tenant} \\`,
-          `  --set tokenSecretName=${AGENT_TOKEN_SECRET}`,
-        ].join('\n'),
-      },
-      {
-        id: 'manifest',
-        title: 'Or apply the plain manifest instead of Helm',
-        command: `curl -fsSL '${manifestUrl}' | kubectl apply -f -`,
-      },
-      {
-        id: 'local',
-        title: 'Or run the agent from a checkout, for a trial',
-        command: `FLEETDECK_CLUSTER_TOKEN='${token}' npm run agent -- --control-plane-url ${url} --kubeconfig ~/.kube/config`,
-      },
+      { id: 'secret', title: 'Create the namespace and the token Secret', command: commands.createSecret },
+      { id: 'helm', title: 'Install the agent with Helm', command: commands.helm },
+      { id: 'manifest', title: 'Or apply the plain manifest instead of Helm', command: commands.manifestApply },
+      { id: 'local', title: 'Or run the agent from a checkout, for a trial', command: commands.runLocally },
     ],
   };
 }
