@@ -3,7 +3,7 @@
  * detach, the cluster's agent is cut off at once (ARCHITECTURE decision 3), not at its
  * next reconnect. Tests replace the link to observe the call.
  */
-import { getAgentGateway } from '@/server/agent-gateway';
+import { getAgentGateway } from '@/server/agent-gateway/client';
 import { logger } from '@/server/logger';
 
 export type AgentSessionCutter = (clusterId: number, reason: string) => void;
