@@ -93,11 +93,16 @@ class Agent {
   private probing: Promise<void> | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private readonly url: string;
+  /** Resolves on `stop()`, to cut waits short. */
+  private readonly whenStopped: Promise<undefined>;
   readonly done: Promise<AgentExit>;
 
   constructor(private readonly options: AgentOptions) {
     // A bad URL is a configuration error: throw before starting anything.
     this.url = agentConnectUrl(options.controlPlaneUrl);
+    this.whenStopped = new Promise((resolve) =>
+      this.stopController.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+    );
     this.log = createAgentLogger({
       write: options.logWrite,
       level: options.logLevel,
@@ -193,7 +198,7 @@ class Agent {
   }
 
   private async connectOnce(url: string): Promise<SessionEnd> {
-    const version = await this.reader.kubernetesVersion(5000);
+    const version = await Promise.race([this.reader.kubernetesVersion(5000), this.whenStopped]);
     if (version) this.kubernetesVersion = version;
     if (this.stopped) return { welcomed: false, welcomedForMs: 0 };
     const session = new AgentSession({

@@ -7,7 +7,7 @@ import {
   AGENT_METHOD_NAMES,
   agentMethods,
   requestFrame,
-  responseFrame,
+  type responseFrame,
   type AgentMethod,
   type AgentMethodParams,
   type AgentMethodResult,

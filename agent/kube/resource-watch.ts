@@ -114,10 +114,21 @@ export class ResourceWatch<T extends KubeObject> {
     return new Promise((resolve) => this.attemptWaiters.push(resolve));
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops watching. Waits for the loop to wind down, but at most `graceMs`: a list call
+   * stuck on an unreachable API server must not hold up the agent's shutdown.
+   */
+  async stop(graceMs = 2000): Promise<void> {
     this.stopController.abort();
     this.activeWatch?.abort();
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private get stopped(): boolean {

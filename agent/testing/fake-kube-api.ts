@@ -21,7 +21,7 @@
  * ```
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -326,6 +326,8 @@ export class FakeKubeApi {
 
   /** Closes every watch and connection and stops listening. */
   async stop(): Promise<void> {
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    this.tempDir = undefined;
     const server = this.server;
     if (!server) return;
     this.server = undefined;
