@@ -253,6 +253,9 @@ describe('heartbeat', () => {
     const client = await connect(token);
     await client.hello();
     await waitFor(() => clusterRow(clusterId)?.status === 'connected');
+    const connectedAt = clusterRow(clusterId)?.connectedAt?.getTime() ?? 0;
+    // Answer pings into the next second (timestamps are stored in seconds), then fall silent.
+    await waitFor(() => Date.now() >= connectedAt + 1_500, 3_000);
     client.answerPings = false;
     const silentSince = Date.now();
     const closed = await client.closed;
@@ -261,6 +264,8 @@ describe('heartbeat', () => {
     // timeout 400 ms + sweep 50 ms + flush 50 ms, with slack for a loaded machine.
     expect(Date.now() - silentSince).toBeLessThan(1_500);
     expect(Date.now() - silentSince).toBeGreaterThanOrEqual(300);
+    // lastSeenAt is written coarsely while connected, but exactly (to the second) at the end.
+    expect(clusterRow(clusterId)?.lastSeenAt?.getTime()).toBeGreaterThan(connectedAt);
   });
 
   it('marks a cleanly closed agent disconnected at once', async () => {

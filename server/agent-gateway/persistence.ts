@@ -22,7 +22,8 @@ export type ClusterStateOp =
   | { kind: 'delta'; at: Date; changes: StateChange[] }
   /** The agent was heard from; only moves `lastSeenAt`. */
   | { kind: 'seen'; at: Date }
-  | { kind: 'disconnected'; at: Date };
+  /** `lastHeardAt`: the session's last frame, finer than the coarse `lastSeenAt` writes. */
+  | { kind: 'disconnected'; at: Date; lastHeardAt?: Date };
 
 export interface ClusterStateWriterOptions {
   db: Db;
@@ -201,7 +202,7 @@ function applyClusterOps(tx: Tx, clusterId: number, ops: readonly ClusterStateOp
         // Only a cluster that was connected becomes disconnected: an agent that was
         // refused before its hello leaves an awaiting cluster awaiting.
         tx.update(clusters)
-          .set({ disconnectedAt: op.at })
+          .set({ disconnectedAt: op.at, ...(op.lastHeardAt ? { lastSeenAt: op.lastHeardAt } : {}) })
           .where(and(eq(clusters.id, clusterId), isNotNull(clusters.connectedAt), isNull(clusters.disconnectedAt)))
           .run();
         statusInputsChanged = true;

@@ -256,7 +256,6 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   private end(why: string, level: 'info' | 'warn' = 'info'): void {
     if (this.ended) return;
     this.ended = true;
-    this.ready = false;
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(
@@ -266,8 +265,16 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.pending.clear();
     // A replaced session is no longer the cluster's: its end must not mark the cluster
     // Disconnected under the session that replaced it.
+    const helloed = this.ready;
+    this.ready = false;
     const wasCurrent = this.ctx.registry.release(this);
-    if (wasCurrent) this.ctx.writer.enqueue(this.clusterId, { kind: 'disconnected', at: new Date() });
+    if (wasCurrent) {
+      this.ctx.writer.enqueue(this.clusterId, {
+        kind: 'disconnected',
+        at: new Date(),
+        ...(helloed ? { lastHeardAt: new Date(this.lastHeardAt) } : {}),
+      });
+    }
     this.ctx.onEnded(this);
     this.log[level]('agent session ended', { reason: why, replaced: !wasCurrent });
   }
