@@ -241,6 +241,16 @@ describe('agent: refused optional resources', () => {
     expect(conn.state?.ingressClasses.map((i) => i.name)).toEqual(['nginx']);
     expect(check(conn.state, 'ingress-class')?.status).toBe('pass');
   });
+  it('reports a resource that keeps failing as unavailable, then recovers with backoff', async () => {
+    kube.refuse('nodes', 500);
+    const { conn, state } = await connectedAgent();
+    expect(state.warnings).toEqual(['nodes: unavailable']);
+    expect(state.nodes).toEqual([]);
+    expect(check(state, 'node-pool-labels')?.status).toBe('unknown');
+    kube.allow('nodes');
+    await waitFor(() => conn.state?.nodes.length === 3, 5000, 'nodes after recovery');
+    expect(conn.state?.warnings).toEqual([]);
+  });
 });
 
 describe('agent: connection lifecycle', () => {

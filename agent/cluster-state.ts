@@ -12,11 +12,12 @@ import type { KubeIngressClass, KubeNamedObject, KubeNode, KubeStorageClass } fr
 import { toIngressClassState, toNodeState, toStorageClassState, type NodeLabelKeys } from '@/agent/kube/node-state';
 import { evaluatePreflight, type ProbeOutcome, type RegistryProbeOutcome } from '@/agent/preflight';
 
-/** Why the API server would not serve a resource. */
+/** Why the agent has no data for a resource. */
 export interface ResourceRefusal {
   /** Plural resource name, e.g. `ingressclasses`. */
   resource: string;
-  reason: 'forbidden' | 'not found';
+  /** `forbidden` (403), `not found` (404: API group absent), `unavailable` (never listed: other errors). */
+  reason: 'forbidden' | 'not found' | 'unavailable';
 }
 
 /** Raw facts about the cluster. A resource is `undefined` when it could not be listed. */

@@ -74,7 +74,7 @@ export function describeKubeError(err: unknown): string {
 export class ResourceWatch<T extends KubeObject> {
   private readonly objects = new Map<string, T>();
   private currentStatus: WatchStatus = 'pending';
-  private refusalReason: ResourceRefusal['reason'] | undefined;
+  private refusalReason: 'forbidden' | 'not found' | undefined;
   private resourceVersion = '';
   private readonly stopController = new AbortController();
   private activeWatch: AbortController | undefined;
@@ -100,8 +100,14 @@ export class ResourceWatch<T extends KubeObject> {
     return this.currentStatus === 'synced' ? [...this.objects.values()] : undefined;
   }
 
+  /**
+   * Why there is no data, if there is none: refused, or failing since start. A resource
+   * that fails after it synced keeps its last known objects and reports nothing here.
+   */
   refusal(): ResourceRefusal | undefined {
-    return this.refusalReason ? { resource: this.options.resource, reason: this.refusalReason } : undefined;
+    if (this.refusalReason) return { resource: this.options.resource, reason: this.refusalReason };
+    if (this.currentStatus === 'failing') return { resource: this.options.resource, reason: 'unavailable' };
+    return undefined;
   }
 
   start(): void {
@@ -140,7 +146,7 @@ export class ResourceWatch<T extends KubeObject> {
     for (const resolve of this.attemptWaiters.splice(0)) resolve();
   }
 
-  private setStatus(status: WatchStatus, refusal?: ResourceRefusal['reason']): void {
+  private setStatus(status: WatchStatus, refusal?: 'forbidden' | 'not found'): void {
     const changed = status !== this.currentStatus || refusal !== this.refusalReason;
     this.currentStatus = status;
     this.refusalReason = refusal;
