@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { clusters, clusterTokens } from '@/db/schema';
 import { AGENT_CONNECT_PATH } from '@/lib/agent-protocol';
@@ -70,6 +70,23 @@ export function authenticateAgent(db: Db, authorization: string | undefined): Ag
     tokenId: row.tokenId,
     tokenPrefix: tokenPrefix ?? '',
   };
+}
+
+/** Which of `tokenIds` still authenticate: not revoked, and their cluster still exists. */
+export function liveTokenIds(db: Db, tokenIds: ReadonlySet<number>): Set<number> {
+  const ids = [...tokenIds];
+  const live = new Set<number>();
+  // Chunked to stay far below SQLite's limit on bound parameters.
+  for (let i = 0; i < ids.length; i += 1_000) {
+    const rows = db
+      .select({ id: clusterTokens.id })
+      .from(clusterTokens)
+      .innerJoin(clusters, eq(clusters.id, clusterTokens.clusterId))
+      .where(and(inArray(clusterTokens.id, ids.slice(i, i + 1_000)), isNull(clusterTokens.revokedAt)))
+      .all();
+    for (const row of rows) live.add(row.id);
+  }
+  return live;
 }
 
 /**

@@ -6,14 +6,14 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { getDb, type Db } from '@/db/client';
-import { clusters, clusterTokens } from '@/db/schema';
+import { clusters } from '@/db/schema';
 import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, type WelcomeFrame } from '@/lib/agent-protocol';
 import { logger as rootLogger, type Logger } from '@/server/logger';
 import { gatewayState, getAgentGateway, type AgentGateway } from './client';
-import { authenticateAgent, isAgentConnectRequest, refuseUpgrade, type AgentIdentity } from './auth';
+import { authenticateAgent, isAgentConnectRequest, liveTokenIds, refuseUpgrade, type AgentIdentity } from './auth';
 import { DEFAULT_HEARTBEAT, HeartbeatMonitor, type HeartbeatConfig } from './heartbeat';
 import { ClusterStateWriter, markStaleSessionsDisconnected } from './persistence';
 import { AgentSession } from './session';
@@ -156,18 +156,7 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
 
   const recheckTokens = (): void => {
     if (localSessions.size === 0) return;
-    const tokenIds = [...new Set([...localSessions].map((session) => session.tokenId))];
-    const valid = new Set<number>();
-    // Chunked to stay far below SQLite's limit on bound parameters.
-    for (let i = 0; i < tokenIds.length; i += 1_000) {
-      const rows = db
-        .select({ id: clusterTokens.id })
-        .from(clusterTokens)
-        .innerJoin(clusters, eq(clusters.id, clusterTokens.clusterId))
-        .where(and(inArray(clusterTokens.id, tokenIds.slice(i, i + 1_000)), isNull(clusterTokens.revokedAt)))
-        .all();
-      for (const row of rows) valid.add(row.id);
-    }
+    const valid = liveTokenIds(db, new Set([...localSessions].map((session) => session.tokenId)));
     for (const session of [...localSessions]) {
       if (!valid.has(session.tokenId)) session.close(CLOSE_CODES.revoked, 'The cluster token was revoked or the cluster detached');
     }
