@@ -241,6 +241,7 @@ describe('agent: refused optional resources', () => {
     expect(conn.state?.ingressClasses.map((i) => i.name)).toEqual(['nginx']);
     expect(check(conn.state, 'ingress-class')?.status).toBe('pass');
   });
+
   it('reports a resource that keeps failing as unavailable, then recovers with backoff', async () => {
     kube.refuse('nodes', 500);
     const { conn, state } = await connectedAgent();
@@ -273,6 +274,21 @@ describe('agent: connection lifecycle', () => {
     expect(controlPlane.refusedUpgrades).toEqual([]);
     // The agent released its watches: nothing keeps polling the API server.
     await waitFor(() => kube.openWatchCount() === 0, 2000, 'watches closed');
+  });
+
+  it('stops with a failure when the control plane does not support its protocol (4002)', async () => {
+    const { agent, conn } = await connectedAgent();
+    conn.close(CLOSE_CODES.unsupportedProtocol, 'protocol 1 not supported');
+    expect(await agent.done).toMatchObject({ ok: false, reason: 'protocol_unsupported' });
+  });
+
+  it('backs off to the cap when another agent took the session (4000), then comes back', async () => {
+    const { conn } = await connectedAgent({ reconnect: { baseMs: 50, capMs: 300 } });
+    conn.close(CLOSE_CODES.replaced, 'replaced');
+    const second = await controlPlane.waitForConnection(2, 3000);
+    await controlPlane.waitForSnapshot(second);
+    const line = logLines.find((l) => l.includes("another agent took over this cluster's session"));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ closeCode: 4000, reconnectInMs: 300 });
   });
 
   it('reconnects after a drop and sends a fresh snapshot with what changed meanwhile', async () => {
