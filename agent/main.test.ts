@@ -36,7 +36,8 @@ function runCli(args: string[], env: Record<string, string>): Run {
   };
 }
 
-describe('agent CLI', () => {
+// Each case starts a Node process with tsx: seconds each on a busy 2-core machine.
+describe('agent CLI', { timeout: 60_000 }, () => {
   let kube: FakeKubeApi;
   let controlPlane: FakeControlPlane;
 
@@ -72,6 +73,15 @@ describe('agent CLI', () => {
     const run = runCli(args(), {});
     expect(await run.code).toBe(2);
     expect(run.output()).toContain('no cluster token');
+  });
+
+  it('exits 2 with a message when the kubeconfig does not exist', async () => {
+    const run = runCli(['--control-plane-url', controlPlane.url, '--kubeconfig', '/nonexistent/kubeconfig'], {
+      FLEETDECK_CLUSTER_TOKEN: TOKEN,
+    });
+    expect(await run.code).toBe(2);
+    expect(run.output()).toContain('cannot start the agent');
+    expect(run.output()).not.toContain(TOKEN);
   });
 
   it('connects, then exits 0 on SIGTERM', async () => {

@@ -5,7 +5,7 @@
  * protocol) — restarting will not help; 2 bad command line or missing token.
  */
 import { readFileSync } from 'node:fs';
-import { startAgent } from '@/agent/agent';
+import { startAgent, type AgentHandle } from '@/agent/agent';
 import { parseAgentArgs, resolveToken, USAGE } from '@/agent/cli';
 
 const parsed = parseAgentArgs(process.argv.slice(2));
@@ -24,14 +24,21 @@ if ('error' in token) {
   process.exit(2);
 }
 
-const agent = startAgent({
-  controlPlaneUrl: options.controlPlaneUrl,
-  token: token.token,
-  kubeconfigPath: options.kubeconfigPath,
-  prometheusUrl: options.prometheusUrl,
-  registryHosts: options.registryHosts,
-  logLevel: options.logLevel,
-});
+let agent: AgentHandle;
+try {
+  agent = startAgent({
+    controlPlaneUrl: options.controlPlaneUrl,
+    token: token.token,
+    kubeconfigPath: options.kubeconfigPath,
+    prometheusUrl: options.prometheusUrl,
+    registryHosts: options.registryHosts,
+    logLevel: options.logLevel,
+  });
+} catch (err) {
+  // A missing kubeconfig or a bad URL: say what is wrong, without a stack trace.
+  process.stderr.write(`cannot start the agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
