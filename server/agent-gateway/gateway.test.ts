@@ -175,9 +175,11 @@ describe('one live session per cluster', () => {
     await client.hello();
     await waitFor(() => clusterRow(clusterId)?.status === 'connected');
     const started = Date.now();
-    expect(h.gateway.disconnectCluster(clusterId, 'Token rotated')).toBe(true);
+    // A long, non-ASCII reason must not break the close (frames cap reasons at 123 bytes).
+    expect(h.gateway.disconnectCluster(clusterId, `Token rotated by Zoë ${'—'.repeat(80)}`)).toBe(true);
     const closed = await client.closed;
     expect(closed.code).toBe(CLOSE_CODES.revoked);
+    expect(closed.reason).toMatch(/^Token rotated by Zoë —/);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(h.gateway.isConnected(clusterId)).toBe(false);
     await waitFor(() => clusterRow(clusterId)?.status === 'disconnected', 1_000);

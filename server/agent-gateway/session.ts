@@ -49,8 +49,8 @@ interface PendingRequest {
 
 /** A revoked or replaced agent gets this long to read its close frame before the socket is cut. */
 const CLOSE_GRACE_MS = 500;
-/** WebSocket close reasons are limited to 123 bytes. */
-const MAX_CLOSE_REASON = 120;
+/** WebSocket close reasons are limited to 123 bytes (ws throws past that). */
+const MAX_CLOSE_REASON_BYTES = 123;
 
 export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   readonly clusterId: number;
@@ -114,7 +114,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   close(code: number, reason: string): void {
     if (this.ended) return;
     this.end(reason);
-    this.ws.close(code, reason.slice(0, MAX_CLOSE_REASON));
+    this.ws.close(code, closeReason(reason));
     const cut = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
     cut.unref();
     this.ws.once('close', () => clearTimeout(cut));
@@ -125,7 +125,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.end(reason, code === CLOSE_CODES.heartbeatTimeout ? 'warn' : 'info');
     // The close frame is written before the socket is destroyed, so an agent that is merely
     // slow still learns why; a dead one costs us nothing more.
-    this.ws.close(code, reason.slice(0, MAX_CLOSE_REASON));
+    this.ws.close(code, closeReason(reason));
     this.ws.terminate();
   }
 
@@ -278,6 +278,12 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.ctx.onEnded(this);
     this.log[level]('agent session ended', { reason: why, replaced: !wasCurrent });
   }
+}
+
+function closeReason(reason: string): string {
+  let text = reason;
+  while (Buffer.byteLength(text) > MAX_CLOSE_REASON_BYTES) text = text.slice(0, -1);
+  return text;
 }
 
 function rawText(data: RawData): string {
