@@ -106,7 +106,7 @@ export function ClusterView({ name }: { name: string }) {
           </Panel>
 
           <Panel title="Node pools" badge={detail.data.nodesStale && detail.data.nodePools.length > 0 ? <Badge tone="amber">Stale: last known</Badge> : null}>
-            <NodePools pools={detail.data.nodePools} stale={detail.data.nodesStale} />
+            <NodePools pools={detail.data.nodePools} stale={detail.data.nodesStale} clusterLastSeenAt={cluster.lastSeenAt} />
           </Panel>
 
           <Panel title="Addons" description="Desired here; reported by the agent once it connects.">
@@ -145,9 +145,9 @@ export function ClusterView({ name }: { name: string }) {
           <Panel title="Cluster token">
             <ClusterTokenPanel name={cluster.name} token={detail.data.token} canManage={canManage} />
           </Panel>
-          <Panel title="Checklist">
+          <div className="rounded-lg border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
             <PrerequisitesChecklist items={detail.data.prerequisites} title="Prerequisites" />
-          </Panel>
+          </div>
         </div>
       </div>
     </>
@@ -181,7 +181,11 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-function NodePools({ pools, stale }: { pools: NodePool[]; stale: boolean }) {
+/**
+ * Node rows are rewritten only when a node changes, so a pool's own time says "last
+ * changed"; how fresh the data is comes from the agent's last contact.
+ */
+function NodePools({ pools, stale, clusterLastSeenAt }: { pools: NodePool[]; stale: boolean; clusterLastSeenAt: Date | null }) {
   if (pools.length === 0) {
     return <p className="text-sm text-zinc-500">No nodes reported yet: they appear with the agent’s first snapshot.</p>;
   }
@@ -196,7 +200,17 @@ function NodePools({ pools, stale }: { pools: NodePool[]; stale: boolean }) {
       cell: (p) => <span className={p.readyCount < p.nodeCount ? 'font-medium text-amber-700 dark:text-amber-400' : undefined}>{p.readyCount}</span>,
     },
     { id: 'gpus', header: 'GPUs', align: 'right', cell: (p) => p.gpuCount },
-    { id: 'lastSeen', header: 'Last seen', cell: (p) => (stale ? `${timeAgo(p.lastSeenAt)} (stale)` : timeAgo(p.lastSeenAt)) },
+    {
+      id: 'lastSeen',
+      header: 'Last seen',
+      cell: () =>
+        stale ? (
+          <span className="font-medium text-amber-700 dark:text-amber-400">{timeAgo(clusterLastSeenAt)} (stale)</span>
+        ) : (
+          timeAgo(clusterLastSeenAt)
+        ),
+    },
+    { id: 'changed', header: 'Last change', cell: (p) => timeAgo(p.lastSeenAt) },
   ];
   return <DataTable label="Node pools" columns={columns} rows={pools} rowKey={(p) => `${p.nodePool ?? ''}/${p.gpuType ?? ''}`} />;
 }

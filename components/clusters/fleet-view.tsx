@@ -53,7 +53,7 @@ const COLUMNS: Column<FleetRow>[] = [
   },
   { id: 'status', header: 'Status', sortable: true, cell: (c) => <ClusterStatusBadge status={c.status} lastSeenAt={c.lastSeenAt} reasons={c.statusReasons} /> },
   { id: 'kubernetesVersion', header: 'Kubernetes', sortable: true, cell: (c) => c.kubernetesVersion ?? NOT_REPORTED },
-  { id: 'nodeCount', header: 'Nodes', sortable: true, align: 'right', cell: (c) => formatNodes(c.readyNodeCount, c.nodeCount) },
+  { id: 'nodeCount', header: 'Nodes', sortable: true, align: 'right', className: 'whitespace-nowrap', cell: (c) => formatNodes(c.readyNodeCount, c.nodeCount) },
   { id: 'gpuCount', header: 'GPUs', sortable: true, cell: (c) => formatGpusByType(c.gpusByType) },
 ];
 

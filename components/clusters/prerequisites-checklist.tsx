@@ -42,7 +42,7 @@ export function PrerequisitesChecklist({ items, title = 'Prerequisites' }: { ite
                   </ul>
                 )}
                 {item.examples?.map((example) => (
-                  <pre key={example} className="overflow-x-auto rounded bg-zinc-900 px-2 py-1 text-xs text-zinc-100">
+                  <pre key={example} className="rounded bg-zinc-900 px-2 py-1 text-xs break-all whitespace-pre-wrap text-zinc-100">
                     <code>{example}</code>
                   </pre>
                 ))}

@@ -3,6 +3,9 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import { auditEvents, clusterNodes, clusterReports, clusters, clusterTokens, environments, workspaces } from '@/db/schema';
+import { CLOSE_CODES } from '@/lib/agent-protocol';
+import { gatewayState } from '@/server/agent-gateway/client';
+import type { AgentSessionHandle } from '@/server/agent-gateway/registry';
 import { hashClusterToken } from '@/server/services/cluster-token';
 import { setAgentSessionCutter } from '@/server/services/clusters/agent-sessions';
 import { routerHarness } from '@/server/testing/router-harness';
@@ -223,6 +226,27 @@ describe('clusters router', () => {
 
     it('when the cluster does not exist, then NOT_FOUND', async () => {
       expect((await errorOf(h.asAdmin.clusters.rotateToken({ name: 'nope' }))).code).toBe('NOT_FOUND');
+    });
+
+    it('closes the live session through the real gateway with the "revoked" close code', async () => {
+      setAgentSessionCutter(undefined);
+      await attach();
+      const clusterId = h.db.select().from(clusters).get()!.id;
+      const closed: { code: number; reason: string }[] = [];
+      const session: AgentSessionHandle = {
+        clusterId,
+        clusterName: 'gpu-west',
+        ready: true,
+        request: () => Promise.resolve(null),
+        close: (code, reason) => void closed.push({ code, reason }),
+      };
+      gatewayState().registry.claim(session);
+      try {
+        await h.asAdmin.clusters.rotateToken({ name: 'gpu-west' });
+        expect(closed).toEqual([{ code: CLOSE_CODES.revoked, reason: 'cluster token rotated' }]);
+      } finally {
+        gatewayState().registry.release(session);
+      }
     });
   });
 
