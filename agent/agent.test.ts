@@ -381,4 +381,14 @@ describe('agent: requests from the control plane', () => {
     expect(kube.get('namespaces', 'team-a-dev')?.metadata?.labels).toMatchObject(labels);
     await waitFor(() => conn.state?.namespaces.includes('team-a-dev'), 5000, 'namespace delta');
   });
+
+  it('reports a refused namespace creation as an upstream error with the API server message', async () => {
+    const { conn } = await connectedAgent();
+    kube.refuse('namespaces', 403);
+    const response = await conn.request('namespace.ensure', { name: 'team-b-prod', labels: {} });
+    expect(response).toMatchObject({
+      ok: false,
+      error: { code: 'upstream_error', message: expect.stringContaining('namespaces is forbidden') },
+    });
+  });
 });
