@@ -9,6 +9,8 @@ export default defineConfig({
     environment: 'node',
     // better-sqlite3 and real sockets: threads share nothing useful, forks are safest.
     pool: 'forks',
+    // Tests that assert on logs inject their own logger; the rest need not print JSON lines.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
