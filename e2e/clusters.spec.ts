@@ -160,6 +160,37 @@ test.describe('attach a cluster', () => {
   });
 });
 
+test.describe('the cluster page', () => {
+  test('an admin changes environments and addons later; each change is audited', async ({ adminPage }) => {
+    const name = 'gke-settings-e2e';
+    const request = adminPage.context().request;
+    await trpc(request, 'clusters.attach', { name, provider: 'gcp-gke', region: 'us-central1', environmentIds: [await environmentId(request, 'dev')] });
+    const page = new ClusterPage(adminPage);
+    await page.goto(name);
+
+    await adminPage.getByRole('button', { name: 'Edit environments' }).click();
+    await adminPage.getByRole('group', { name: 'Environments' }).getByRole('checkbox', { name: 'staging', exact: true }).check();
+    await adminPage.getByRole('button', { name: 'Save environments' }).click();
+    const environments = adminPage.getByRole('region', { name: 'Environments' });
+    await expect(environments.getByText('staging', { exact: true })).toBeVisible();
+    await expect(adminPage.getByRole('button', { name: 'Edit environments' })).toBeVisible();
+
+    // GKE ships metrics-server: turning ours on asks first.
+    await expect(adminPage.getByRole('switch', { name: 'metrics-server' })).toHaveAttribute('aria-checked', 'false');
+    await adminPage.getByRole('switch', { name: 'KEDA' }).click();
+    await adminPage.getByRole('switch', { name: 'metrics-server' }).click();
+    await expect(page.dialog()).toContainText('GKE already runs metrics-server');
+    await page.dialog().getByRole('button', { name: 'Turn on metrics-server' }).click();
+    await adminPage.getByRole('button', { name: 'Save addon changes' }).click();
+    await expect(adminPage.getByRole('button', { name: 'Save addon changes' })).toHaveCount(0);
+    await expect(adminPage.getByRole('switch', { name: 'KEDA' })).toHaveAttribute('aria-checked', 'true');
+
+    const audit = adminPage.getByRole('table', { name: 'Audit events' });
+    await expect(audit).toContainText('cluster.environments.update');
+    await expect(audit).toContainText('cluster.addons.update');
+  });
+});
+
 test.describe('live attach progress', () => {
   test('a real agent dials in: the panel goes Awaiting agent → Connected → snapshot → preflight without a reload; stale once it stops', async ({
     adminPage,
