@@ -32,12 +32,16 @@ export interface Context {
   resHeaders: Headers;
   /** Whether cookies must carry `Secure` (the request came over HTTPS). */
   secure: boolean;
+  /** `scheme://host` this request reached us on: where agents dial when FLEETDECK_PUBLIC_URL is unset. */
+  origin: string | null;
 }
 
 export function createContext(opts: { req: Request; resHeaders: Headers; db?: Db }): Context {
   const db = opts.db ?? getDb();
   const headers = opts.req.headers;
   const sessionToken = readCookie(headers.get('cookie'), SESSION_COOKIE);
+  const secure = headers.get('x-forwarded-proto') === 'https';
+  const host = headers.get('x-forwarded-host') ?? headers.get('host');
   return {
     db,
     user: findSessionUser(db, sessionToken),
@@ -46,7 +50,8 @@ export function createContext(opts: { req: Request; resHeaders: Headers; db?: Db
     ip: headers.get('x-forwarded-for')?.split(',')[0]?.trim() || null,
     userAgent: headers.get('user-agent'),
     resHeaders: opts.resHeaders,
-    secure: headers.get('x-forwarded-proto') === 'https',
+    secure,
+    origin: host ? `${secure ? 'https' : 'http'}://${host}` : null,
   };
 }
 

@@ -141,14 +141,16 @@ describe('renderInstallCommands', () => {
   const withToken = renderInstallCommands({ ...base, token: TOKEN });
   const withoutToken = renderInstallCommands(base);
 
-  it('puts the token in the Secret command only', () => {
+  it('puts the token in the Secret and local-run commands only, never on the helm line or in manifests', () => {
     expect(withToken.createSecret).toBe(
       `kubectl create namespace fleetdeck-agent --dry-run=client -o yaml | kubectl apply -f - && ` +
         `kubectl -n fleetdeck-agent create secret generic fleetdeck-agent-token --from-literal=token=${TOKEN}`,
     );
     expect(withToken.helm).not.toContain(TOKEN);
     expect(withToken.manifestApply).not.toContain(TOKEN);
-    expect(withToken.runLocally).not.toContain(TOKEN);
+    expect(withToken.runLocally).toBe(
+      `FLEETDECK_CLUSTER_TOKEN=${TOKEN} npm run agent -- --control-plane-url https://fleetdeck.example.com --kubeconfig ~/.kube/config`,
+    );
     expect(withoutToken.createSecret).toContain(`--from-literal=token='<PASTE_TOKEN>'`);
   });
 

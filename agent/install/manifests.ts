@@ -172,19 +172,20 @@ function helmValue(value: string): string {
 }
 
 export interface InstallCommands {
-  /** Creates the namespace (if needed) and the token Secret. The only command that carries the token. */
+  /** Creates the namespace (if needed) and the token Secret: carries the token. */
   createSecret: string;
   /** Installs the chart; references the Secret by name, never the token. */
   helm: string;
   /** The same install without helm: applies the rendered manifests from a here-document. */
   manifestApply: string;
-  /** Runs the agent from a checkout against the current kubeconfig (development, demos). */
+  /** Runs the agent from a checkout against the current kubeconfig (trials, demos): carries the token in its environment, never in argv. */
   runLocally: string;
 }
 
 /**
  * The commands the attach page shows. Pass `token` only when showing it that one time:
- * it is substituted in `createSecret`; every other command names the Secret instead.
+ * it is substituted in `createSecret` and in `runLocally` (as an environment variable, so it
+ * stays out of `ps`); helm and the manifests name the Secret instead.
  */
 export function renderInstallCommands(options: AgentInstallOptions & { token?: string }): InstallCommands {
   const o = validate(options);
@@ -206,7 +207,7 @@ export function renderInstallCommands(options: AgentInstallOptions & { token?: s
   ].join(' \\\n  ');
   const manifestApply = `kubectl apply -f - <<'FLEETDECK_AGENT_MANIFEST'\n${renderAgentManifests(options)}FLEETDECK_AGENT_MANIFEST`;
   const runLocally =
-    `FLEETDECK_CLUSTER_TOKEN='${TOKEN_PLACEHOLDER}' npm run agent -- ` +
+    `FLEETDECK_CLUSTER_TOKEN=${tokenWord} npm run agent -- ` +
     `--control-plane-url ${shellQuote(o.controlPlaneUrl)} --kubeconfig ~/.kube/config`;
   return { createSecret, helm, manifestApply, runLocally };
 }

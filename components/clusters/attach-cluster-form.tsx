@@ -81,7 +81,6 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
       nodePoolLabel: form.nodePoolLabel,
       gpuTypeLabel: form.gpuTypeLabel,
       addons,
-      controlPlaneOrigin: window.location.origin,
     };
     const parsed = validateWith(attachClusterInput, values);
     if (!parsed.ok) {

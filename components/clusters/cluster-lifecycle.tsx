@@ -70,7 +70,7 @@ export function ClusterTokenPanel({
         pending={rotate.isPending}
         error={rotate.error ? errorMessage(rotate.error) : null}
         onCancel={() => setConfirming(false)}
-        onConfirm={() => rotate.mutate({ name, controlPlaneOrigin: window.location.origin })}
+        onConfirm={() => rotate.mutate({ name })}
       />
     </div>
   );

@@ -117,8 +117,6 @@ export const labelKey = z
 
 export const addonChoice = z.record(z.string(), z.boolean());
 
-const requestOrigin = z.url({ protocol: /^https?$/ }).optional();
-
 // ── Procedure inputs ────────────────────────────────────────────────────────
 
 export const attachClusterInput = z
@@ -133,11 +131,6 @@ export const attachClusterInput = z
     gpuTypeLabel: labelKey.default(DEFAULT_GPU_TYPE_LABEL),
     /** Missing ids take the provider's default. */
     addons: addonChoice.default({}),
-    /**
-     * The origin the admin's browser reached us on: the install commands use it when
-     * FLEETDECK_PUBLIC_URL is unset. Only shapes text shown back to the same admin.
-     */
-    controlPlaneOrigin: requestOrigin,
   })
   .superRefine((input, ctx) => {
     if (input.nodePoolLabel === input.gpuTypeLabel) {
@@ -156,7 +149,7 @@ export type AttachClusterInput = z.output<typeof attachClusterInput>;
 export const clusterRef = z.object({ name: z.string().trim().min(1, 'Cluster name is required') });
 export type ClusterRef = z.infer<typeof clusterRef>;
 
-export const rotateClusterTokenInput = clusterRef.extend({ controlPlaneOrigin: requestOrigin });
+export const rotateClusterTokenInput = clusterRef;
 export type RotateClusterTokenInput = z.infer<typeof rotateClusterTokenInput>;
 
 export const updateClusterEnvironmentsInput = clusterRef.extend({ environmentIds });

@@ -31,6 +31,7 @@ function stampClientAddress(req: IncomingMessage, trustProxy: boolean): void {
   if (trustProxy && req.headers['x-forwarded-for']) return;
   req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   delete req.headers['x-forwarded-proto'];
+  delete req.headers['x-forwarded-host'];
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {

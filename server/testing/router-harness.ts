@@ -34,6 +34,7 @@ export function contextFor(db: Db, user: SessionUser | null): Context {
     userAgent: 'vitest',
     resHeaders: new Headers(),
     secure: false,
+    origin: 'http://fleetdeck.test',
   };
 }
 

@@ -26,7 +26,7 @@ const manageClusters = permissionProcedure('cluster.manage');
 
 export const clustersRouter = router({
   /** Creates the cluster and its first token; the only response that ever carries that token. */
-  attach: manageClusters.input(attachClusterInput).mutation(({ ctx, input }) => attachCluster(ctx.db, ctx.actor, input)),
+  attach: manageClusters.input(attachClusterInput).mutation(({ ctx, input }) => attachCluster(ctx.db, ctx.actor, input, ctx.origin)),
 
   /** The fleet view: filtered, searched, sorted and paged on the server. */
   list: readClusters.input(listClustersInput).query(({ ctx, input }) => listClusters(ctx.db, input)),
@@ -48,7 +48,7 @@ export const clustersRouter = router({
   /** New token shown once; the old one stops working and the live agent session is cut. */
   rotateToken: manageClusters
     .input(rotateClusterTokenInput)
-    .mutation(({ ctx, input }) => rotateClusterToken(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => rotateClusterToken(ctx.db, ctx.actor, input, ctx.origin)),
 
   /** Requires the typed name; refused while workspaces remain. */
   detach: manageClusters.input(detachClusterInput).mutation(({ ctx, input }) => detachCluster(ctx.db, ctx.actor, input)),

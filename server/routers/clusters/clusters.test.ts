@@ -82,7 +82,7 @@ describe('clusters router', () => {
 
   describe('attach', () => {
     it('when valid, then creates an Awaiting agent cluster with provider-default addons and returns the token once', async () => {
-      const result = await attach({ controlPlaneOrigin: 'https://fleet.example.com' });
+      const result = await attach();
       expect(result.cluster).toMatchObject({ name: 'gpu-west', status: 'awaiting_agent' });
       expect(result.token).toMatch(/^fdct_[A-Za-z0-9_-]{43}$/);
       expect(result.token.startsWith(result.tokenPrefix)).toBe(true);
@@ -100,17 +100,17 @@ describe('clusters router', () => {
       const previous = process.env.FLEETDECK_PUBLIC_URL;
       delete process.env.FLEETDECK_PUBLIC_URL;
       try {
-        const { install, token } = await attach({ controlPlaneOrigin: 'https://fleet.example.com' });
+        const { install, token } = await attach();
         const byId = Object.fromEntries(install.commands.map((c) => [c.id, c.command]));
         expect(Object.keys(byId)).toEqual(['secret', 'helm', 'manifest', 'local']);
         expect(byId.secret).toContain(token);
         expect(byId.secret).toContain(install.secretName);
         expect(byId.helm).toContain('helm upgrade --install');
-        for (const fact of ['https://fleet.example.com', 'clusterName=gpu-west', 'tenantName=default', install.secretName]) {
+        for (const fact of ['http://fleetdeck.test', 'clusterName=gpu-west', 'tenantName=default', install.secretName]) {
           expect(byId.helm).toContain(fact);
         }
-        expect(byId.local).toContain('npm run agent -- --control-plane-url https://fleet.example.com');
-        for (const id of ['helm', 'manifest', 'local']) expect(byId[id]).not.toContain(token);
+        expect(byId.local).toContain(`FLEETDECK_CLUSTER_TOKEN=${token} npm run agent -- --control-plane-url http://fleetdeck.test`);
+        for (const id of ['helm', 'manifest']) expect(byId[id]).not.toContain(token);
       } finally {
         if (previous !== undefined) process.env.FLEETDECK_PUBLIC_URL = previous;
       }

@@ -25,7 +25,8 @@ function duplicateName(name: string): ConflictError {
  * Creates the cluster (Awaiting agent), its environments and its first token, with the
  * audit row, in one transaction: a failure writes nothing.
  */
-export function attachCluster(db: Db, actor: Actor, input: AttachClusterInput): AttachedCluster {
+/** `origin` is where the request reached us: the agent's URL when FLEETDECK_PUBLIC_URL is unset. */
+export function attachCluster(db: Db, actor: Actor, input: AttachClusterInput, origin: string | null = null): AttachedCluster {
   const minted = mintClusterToken();
   let created: { id: number; name: string };
   try {
@@ -71,7 +72,7 @@ export function attachCluster(db: Db, actor: Actor, input: AttachClusterInput): 
     tokenPrefix: minted.prefix,
     install: renderInstallInstructions({
       clusterName: created.name,
-      controlPlaneUrl: resolveControlPlaneUrl(input.controlPlaneOrigin),
+      controlPlaneUrl: resolveControlPlaneUrl(origin),
       tenant: resolveTenant(),
       token: minted.token,
     }),

@@ -53,7 +53,7 @@ export function renderInstallInstructions({ clusterName, controlPlaneUrl, tenant
 }
 
 /** The URL agents dial: configured, else what the admin's browser used to reach us. */
-export function resolveControlPlaneUrl(requestOrigin: string | undefined): string {
+export function resolveControlPlaneUrl(requestOrigin: string | null): string {
   return process.env.FLEETDECK_PUBLIC_URL?.trim() || requestOrigin || `http://localhost:${process.env.PORT ?? '3000'}`;
 }
 

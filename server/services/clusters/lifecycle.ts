@@ -21,7 +21,7 @@ function revokeActiveTokens(tx: Tx, clusterId: number, at: Date): string[] {
 }
 
 /** A new token, shown once; every older token stops working in the same commit. */
-export function rotateClusterToken(db: Db, actor: Actor, input: RotateClusterTokenInput) {
+export function rotateClusterToken(db: Db, actor: Actor, input: RotateClusterTokenInput, origin: string | null = null) {
   const minted = mintClusterToken();
   const cluster = db.transaction((tx) => {
     const found = findClusterByName(tx, input.name);
@@ -41,7 +41,7 @@ export function rotateClusterToken(db: Db, actor: Actor, input: RotateClusterTok
     tokenPrefix: minted.prefix,
     install: renderInstallInstructions({
       clusterName: cluster.name,
-      controlPlaneUrl: resolveControlPlaneUrl(input.controlPlaneOrigin),
+      controlPlaneUrl: resolveControlPlaneUrl(origin),
       tenant: resolveTenant(),
       token: minted.token,
     }),
