@@ -146,7 +146,7 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
       return;
     }
     if (!auth.ok) {
-      log.warn('agent refused', { reason: auth.reason, token: auth.tokenPrefix, remote: req.socket.remoteAddress });
+      log.warn('agent refused', { reason: auth.reason, tokenPrefix: auth.tokenPrefix, remote: req.socket.remoteAddress });
       refuseUpgrade(socket, 401, REFUSAL);
       return;
     }

@@ -76,7 +76,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.clusterId = identity.clusterId;
     this.clusterName = identity.clusterName;
     this.tokenId = identity.tokenId;
-    this.log = ctx.log.child({ clusterId: identity.clusterId, cluster: identity.clusterName, token: identity.tokenPrefix });
+    this.log = ctx.log.child({ clusterId: identity.clusterId, cluster: identity.clusterName, tokenPrefix: identity.tokenPrefix });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', (code) => this.end(`socket closed (${code})`));
     // 'close' always follows 'error'; the listener only keeps an error from being unhandled.
