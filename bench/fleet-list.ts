@@ -67,7 +67,7 @@ function seed(db: Db): void {
           provider,
           region,
           prometheusUrl: 'http://prometheus-operated.prometheus.svc.cluster.local:9090',
-          nodePoolLabel: 'fleetdeck.io/nodepool',
+          nodePoolLabel: 'fleetdeck.io/node-pool',
           gpuTypeLabel: 'fleetdeck.io/gpu-type',
           status,
           statusReasons: status === 'degraded' ? ['2 GPU nodes lack fleetdeck.io/gpu-type'] : [],

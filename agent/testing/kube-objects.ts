@@ -12,10 +12,10 @@ import type {
   V1StorageClass,
   V1Taint,
 } from '@kubernetes/client-node';
+import { DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/lib/schemas/cluster';
 
-/** Label keys the builders use unless told otherwise; a cluster configures its own. */
-export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/node-pool';
-export const DEFAULT_GPU_TYPE_LABEL = 'fleetdeck.io/gpu-type';
+/** Label keys the builders use unless told otherwise: the attach form's defaults (a cluster configures its own). */
+export { DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/lib/schemas/cluster';
 /**
  * The label NVIDIA GPU feature discovery sets on GPU nodes; some clusters use it as their
  * GPU-type key. Builders do not add it on their own, so "unlabelled GPU node" stays expressible.

@@ -32,7 +32,7 @@ export function ClusterTokenPanel({
         setRotated(result);
         setConfirming(false);
         void queryClient.invalidateQueries({ queryKey: trpc.clusters.get.queryKey({ name }) });
-        void queryClient.invalidateQueries({ queryKey: trpc.clusters.auditTrail.queryKey({ name }) });
+        void queryClient.invalidateQueries({ queryKey: trpc.audit.list.pathKey() });
       },
     }),
   );

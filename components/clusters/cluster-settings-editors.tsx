@@ -19,7 +19,7 @@ function useRefreshCluster(name: string) {
   return () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.clusters.get.queryKey({ name }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.clusters.auditTrail.queryKey({ name }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.audit.list.pathKey() }),
     ]);
 }
 

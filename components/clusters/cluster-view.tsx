@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { AuditTrail } from '@/components/audit/audit-trail';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { useCan } from '@/components/auth/session-context';
@@ -12,14 +13,13 @@ import { PrerequisitesChecklist } from '@/components/clusters/prerequisites-chec
 import { Badge } from '@/components/ui/badge';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
 import { useTRPC } from '@/lib/trpc/react';
 import type { RouterOutputs } from '@/lib/trpc/types';
 
 type ClusterDetail = RouterOutputs['clusters']['get'];
 type NodePool = ClusterDetail['nodePools'][number];
-type AuditEvent = RouterOutputs['clusters']['auditTrail'][number];
 
 const REFRESH_MS = 3_000;
 
@@ -136,7 +136,7 @@ export function ClusterView({ name }: { name: string }) {
 
           {canReadAudit && (
             <Panel title="Audit events">
-              <ClusterAuditEvents name={cluster.name} />
+              <AuditTrail targetType="cluster" targetId={String(cluster.id)} />
             </Panel>
           )}
         </div>
@@ -215,35 +215,3 @@ function NodePools({ pools, stale, clusterLastSeenAt }: { pools: NodePool[]; sta
   return <DataTable label="Node pools" columns={columns} rows={pools} rowKey={(p) => `${p.nodePool ?? ''}/${p.gpuType ?? ''}`} />;
 }
 
-function ClusterAuditEvents({ name }: { name: string }) {
-  const trpc = useTRPC();
-  const trail = useQuery(trpc.clusters.auditTrail.queryOptions({ name }));
-  if (trail.isPending) return <LoadingState label="Loading audit events…" />;
-  if (trail.isError) return <ErrorState message={errorMessage(trail.error)} onRetry={() => trail.refetch()} />;
-  if (trail.data.length === 0) return <EmptyState title="No audit events yet" />;
-  const columns: Column<AuditEvent>[] = [
-    { id: 'at', header: 'When', cell: (e) => <time dateTime={e.at.toISOString()}>{e.at.toLocaleString()}</time> },
-    { id: 'actor', header: 'Who', cell: (e) => e.actorLabel },
-    { id: 'action', header: 'What', cell: (e) => <code className="text-xs">{e.action}</code> },
-    { id: 'change', header: 'Change', cell: (e) => <AuditChange before={e.before} after={e.after} /> },
-  ];
-  return <DataTable label="Audit events" columns={columns} rows={trail.data} rowKey={(e) => e.id} />;
-}
-
-function AuditChange({ before, after }: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }) {
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
-  if (keys.length === 0) return <span className="text-zinc-500">—</span>;
-  const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(value));
-  return (
-    <details className="text-xs">
-      <summary className="cursor-pointer">{keys.slice(0, 3).join(', ') + (keys.length > 3 ? '…' : '')}</summary>
-      <ul className="mt-1 space-y-0.5">
-        {keys.map((key) => (
-          <li key={key} className="break-all">
-            <span className="font-medium">{key}</span>: {before ? show(before[key]) : '—'} → {after ? show(after[key]) : '—'}
-          </li>
-        ))}
-      </ul>
-    </details>
-  );
-}

@@ -8,6 +8,7 @@ import { useCan } from '@/components/auth/session-context';
 import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
 import { type FleetQuery, fleetQueryString, parseFleetQuery } from '@/components/clusters/fleet-query';
 import { formatGpusByType, formatNodes, NOT_REPORTED, providerLabel } from '@/components/clusters/format';
+import { NoClustersYet } from '@/components/clusters/no-clusters-yet';
 import { EnvironmentChip } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { type Column, DataTable } from '@/components/ui/data-table';
@@ -153,18 +154,7 @@ export function FleetView() {
             }
           />
         ) : (
-          <EmptyState
-            title="No clusters attached yet"
-            action={
-              canManage ? (
-                <Link href="/clusters/attach" className="font-medium text-indigo-700 underline dark:text-indigo-300">
-                  Attach Existing Cluster
-                </Link>
-              ) : undefined
-            }
-          >
-            {canManage ? 'Attach a cluster to see it here.' : 'An admin attaches clusters; they appear here.'}
-          </EmptyState>
+          <NoClustersYet canManage={canManage} adminHint="Attach a cluster to see it here." memberHint="An admin attaches clusters; they appear here." />
         )
       ) : (
         <>

@@ -7,6 +7,7 @@ import { useCan } from '@/components/auth/session-context';
 import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
 import { fleetQueryString, DEFAULT_FLEET_QUERY } from '@/components/clusters/fleet-query';
 import { formatCount, providerLabel } from '@/components/clusters/format';
+import { NoClustersYet } from '@/components/clusters/no-clusters-yet';
 import { EnvironmentChip } from '@/components/ui/badge';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
@@ -86,18 +87,11 @@ export function OverviewView() {
     return (
       <>
         {header}
-        <EmptyState
-          title="No clusters attached yet"
-          action={
-            canManage ? (
-              <Link href="/clusters/attach" className="font-medium text-indigo-700 underline dark:text-indigo-300">
-                Attach Existing Cluster
-              </Link>
-            ) : undefined
-          }
-        >
-          {canManage ? 'Attach your first cluster to see fleet health here.' : 'An admin attaches clusters; their health shows here.'}
-        </EmptyState>
+        <NoClustersYet
+          canManage={canManage}
+          adminHint="Attach your first cluster to see fleet health here."
+          memberHint="An admin attaches clusters; their health shows here."
+        />
       </>
     );
   }

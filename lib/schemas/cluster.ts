@@ -8,7 +8,7 @@ import { PROVIDER_IDS } from '@/lib/providers';
 import type { ClusterStatus } from '@/db/schema';
 
 export const DEFAULT_PROMETHEUS_URL = 'http://prometheus-operated.prometheus.svc.cluster.local:9090';
-export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/nodepool';
+export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/node-pool';
 export const DEFAULT_GPU_TYPE_LABEL = 'fleetdeck.io/gpu-type';
 
 export const CLUSTER_STATUSES = ['awaiting_agent', 'connected', 'degraded', 'disconnected'] as const satisfies readonly ClusterStatus[];
@@ -99,7 +99,7 @@ export function labelKeyProblem(key: string): string | null {
       return 'The prefix before "/" must be a lower-case DNS subdomain, e.g. fleetdeck.io';
     }
   }
-  if (name.length === 0) return 'Add a name after the "/", e.g. fleetdeck.io/nodepool';
+  if (name.length === 0) return 'Add a name after the "/", e.g. fleetdeck.io/node-pool';
   if (name.length > 63) return 'The name part of a label key must be at most 63 characters';
   if (!LABEL_NAME.test(name)) {
     return 'The name part may hold letters, digits, "-", "_" and ".", and must start and end with a letter or digit';
@@ -204,6 +204,4 @@ export const listClustersInput = z.object({
 export type ListClustersInput = z.input<typeof listClustersInput>;
 export type ListClustersQuery = z.output<typeof listClustersInput>;
 
-export const auditTrailInput = clusterRef.extend({
-  limit: z.number().int().min(1).max(200).default(50),
-});
+

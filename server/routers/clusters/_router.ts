@@ -5,7 +5,6 @@
  */
 import {
   attachClusterInput,
-  auditTrailInput,
   clusterRef,
   detachClusterInput,
   listClustersInput,
@@ -14,7 +13,7 @@ import {
   updateClusterEnvironmentsInput,
 } from '@/lib/schemas/cluster';
 import { attachCluster } from '@/server/services/clusters/attach';
-import { clusterAuditTrail, getClusterDetail } from '@/server/services/clusters/cluster-detail';
+import { getClusterDetail } from '@/server/services/clusters/cluster-detail';
 import { updateClusterAddons, updateClusterEnvironments } from '@/server/services/clusters/cluster-settings';
 import { fleetFacets, listClusters } from '@/server/services/clusters/fleet-list';
 import { detachCluster, rotateClusterToken } from '@/server/services/clusters/lifecycle';
@@ -52,11 +51,6 @@ export const clustersRouter = router({
 
   /** Requires the typed name; refused while workspaces remain. */
   detach: manageClusters.input(detachClusterInput).mutation(({ ctx, input }) => detachCluster(ctx.db, ctx.actor, input)),
-
-  /** Audit events show who did what: admins only, like the global audit log. */
-  auditTrail: permissionProcedure('audit.read')
-    .input(auditTrailInput)
-    .query(({ ctx, input }) => clusterAuditTrail(ctx.db, input.name, input.limit)),
 
   overview: readClusters.query(({ ctx }) => fleetOverview(ctx.db)),
 });

@@ -168,7 +168,7 @@ describe('clusters router', () => {
   });
 
   describe('secrets', () => {
-    it('never stores a token in plain text, and get/list/auditTrail never return the token or its hash', async () => {
+    it('never stores a token in plain text, and get/list/overview/audit never return the token or its hash', async () => {
       const first = await attach();
       const second = await h.asAdmin.clusters.rotateToken({ name: 'gpu-west' });
       const stored = everyStoredValue(h.db);
@@ -179,7 +179,7 @@ describe('clusters router', () => {
           await h.asAdmin.clusters.get({ name: 'gpu-west' }),
           await h.asAdmin.clusters.list({}),
           await h.asAdmin.clusters.overview(),
-          await h.asAdmin.clusters.auditTrail({ name: 'gpu-west' }),
+          await h.asAdmin.audit.list({ targetType: 'cluster', targetId: String(first.cluster.id) }),
         ]);
         expect(responses).not.toContain(token);
         expect(responses).not.toContain(hash);
@@ -447,14 +447,14 @@ describe('clusters router', () => {
     });
   });
 
-  describe('auditTrail', () => {
+  describe('audit trail of one cluster', () => {
     it('lists this cluster’s events newest first, for admins only', async () => {
-      await attach();
+      const { cluster } = await attach();
       await attach({ name: 'other-cluster' });
       await h.asAdmin.clusters.rotateToken({ name: 'gpu-west' });
-      const trail = await h.asAdmin.clusters.auditTrail({ name: 'gpu-west' });
-      expect(trail.map((e) => e.action)).toEqual(['cluster.token.rotate', 'cluster.attach']);
-      expect((await errorOf(h.asMember.clusters.auditTrail({ name: 'gpu-west' }))).code).toBe('FORBIDDEN');
+      const trail = await h.asAdmin.audit.list({ targetType: 'cluster', targetId: String(cluster.id) });
+      expect(trail.events.map((e) => e.action)).toEqual(['cluster.token.rotate', 'cluster.attach']);
+      expect((await errorOf(h.asMember.audit.list({ targetType: 'cluster', targetId: String(cluster.id) }))).code).toBe('FORBIDDEN');
     });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { and, asc, count, desc, eq, isNull, max, sql, sum } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { auditEvents, clusterNodes, clusterReports, clusterTokens } from '@/db/schema';
+import { clusterNodes, clusterReports, clusterTokens } from '@/db/schema';
 import { resolveAddonStates, type AddonStateView } from '@/lib/addons/addon-state';
 import { addonDefault, findAddon, overlapWarning, type AddonGroup } from '@/lib/addons/catalog';
 import { COMPONENT_IDS, PREFLIGHT_CHECK_IDS, type DetectedComponent, type PreflightResult } from '@/lib/agent-protocol';
@@ -147,21 +147,3 @@ export function getClusterDetail(db: Db, name: string) {
   };
 }
 export type ClusterDetail = ReturnType<typeof getClusterDetail>;
-
-export function clusterAuditTrail(db: Db, name: string, limit: number) {
-  const cluster = findClusterByName(db, name);
-  return db
-    .select({
-      id: auditEvents.id,
-      at: auditEvents.at,
-      actorLabel: auditEvents.actorLabel,
-      action: auditEvents.action,
-      before: auditEvents.before,
-      after: auditEvents.after,
-    })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.targetType, 'cluster'), eq(auditEvents.targetId, String(cluster.id))))
-    .orderBy(desc(auditEvents.id))
-    .limit(limit)
-    .all();
-}

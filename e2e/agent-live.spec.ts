@@ -1,0 +1,86 @@
+/**
+ * The agent on the real path, seen from the browser: attach in the UI, run the real
+ * agent with the token shown, against a simulated Kubernetes API on loopback, and watch
+ * the page follow the cluster live.
+ */
+import { buildGpuNode, DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/agent/testing/kube-objects';
+import type { DemoCluster } from '@/server/demo/fleet';
+import { SimulatedCluster } from '@/server/demo/simulated-cluster';
+import { E2E_PORT } from './env';
+import { expect, test } from './fixtures';
+import { AttachClusterPage, ClusterPage } from './pages/clusters-pages';
+
+test.describe('live attach progress', () => {
+  test('a real agent dials in: the panel goes Awaiting agent → Connected → snapshot → preflight without a reload; stale once it stops', async ({
+    adminPage,
+    baseURL,
+  }) => {
+    const name = 'cw-live-e2e';
+    const attach = new AttachClusterPage(adminPage);
+    await attach.goto();
+    await attach.fill({ name, provider: 'CoreWeave CKS', region: 'US-EAST-04', environments: ['dev'] });
+    await attach.submit();
+    await expect(attach.tokenField()).toHaveValue(/^fdct_/);
+    const token = await attach.tokenField().inputValue();
+    const panel = adminPage.getByRole('complementary').filter({ has: adminPage.getByRole('heading', { name: 'Live status' }) });
+    await expect(panel.getByText('Agent connected: in progress')).toBeAttached();
+
+    // The real agent against a simulated Kubernetes API, the way the demo runs it.
+    const cluster: DemoCluster = {
+      name,
+      provider: 'coreweave-cks',
+      region: 'US-EAST-04',
+      environments: ['dev'],
+      kubernetesVersion: 'v1.31.4',
+      pools: [
+        { name: 'cpu', count: 2, cpu: 64, memoryGi: 256 },
+        { name: 'h200', count: 4, gpuType: 'H200', gpusPerNode: 8 },
+      ],
+      namespaces: ['default', 'kube-system', 'cert-manager', 'prometheus', 'gpu-operator'],
+      storageClasses: [{ name: 'shared-vast', provisioner: 'csi.vastdata.com', isDefault: true }],
+      ingressClasses: [{ name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true }],
+      components: [
+        { id: 'gpu-operator', managedByFleetdeck: false },
+        { id: 'cert-manager', managedByFleetdeck: true },
+        { id: 'prometheus', managedByFleetdeck: true },
+      ],
+    };
+    const simulated = await SimulatedCluster.start({
+      cluster,
+      labelKeys: { nodePool: DEFAULT_NODE_POOL_LABEL, gpuType: DEFAULT_GPU_TYPE_LABEL },
+      controlPlaneUrl: baseURL ?? `http://127.0.0.1:${E2E_PORT}`,
+      token,
+      registryHosts: [`127.0.0.1:${E2E_PORT}`],
+      logWrite: () => undefined,
+    });
+    try {
+      await expect(panel.getByText('Agent connected: done')).toBeAttached({ timeout: 20_000 });
+      await expect(panel.getByText('Snapshot received: done')).toBeAttached({ timeout: 20_000 });
+      await expect(panel.getByText('6 / 6 Ready; GPUs: H200 × 32.')).toBeVisible();
+      await expect(panel.getByText('Kubernetes 1.28 or newer (Verified by the agent)')).toBeAttached();
+      await expect(panel.getByText('Connected', { exact: true })).toBeVisible();
+
+      // The provider's GPU Operator is found running and ours is off: no conflict.
+      const page = new ClusterPage(adminPage);
+      await page.goto(name);
+      await expect(adminPage.getByText('Provider-managed')).toBeVisible();
+      const pools = adminPage.getByRole('table', { name: 'Node pools' });
+      await expect(pools).toContainText('H200');
+
+      // Changes on the cluster reach the page through watch → delta → gateway, without a reload.
+      simulated.kube.addNode(
+        buildGpuNode({ name: `${name}-h200-05`, nodePool: 'h200', gpuType: 'H200', gpus: 8 }),
+      );
+      const h200 = pools.getByRole('row').filter({ hasText: 'H200' });
+      // Columns: pool, GPU type, nodes, ready, GPUs, …
+      await expect(h200.getByRole('cell').nth(2)).toHaveText('5', { timeout: 15_000 });
+      await expect(h200.getByRole('cell').nth(4)).toHaveText('40');
+      simulated.kube.setNodeLabels(`${name}-cpu-01`, { [DEFAULT_NODE_POOL_LABEL]: 'cpu-highmem' });
+      await expect(pools.getByRole('row').filter({ hasText: 'cpu-highmem' })).toBeVisible({ timeout: 15_000 });
+    } finally {
+      await simulated.stop();
+    }
+    await expect(adminPage.getByText('Disconnected', { exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(adminPage.getByRole('table', { name: 'Node pools' })).toContainText('(stale)');
+  });
+});
