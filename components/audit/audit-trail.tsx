@@ -15,11 +15,11 @@ function Change({ before, after }: { before: AuditEvent['before']; after: AuditE
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
   const changed = before && after ? keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])) : keys;
   return (
-    <dl className="grid grid-cols-[auto_1fr] gap-x-2 font-mono text-xs">
+    <dl className="grid max-w-xl grid-cols-[auto_minmax(0,1fr)] gap-x-2 font-mono text-xs">
       {changed.map((k) => (
         <div key={k} className="contents">
           <dt className="text-zinc-500">{k}</dt>
-          <dd>
+          <dd className="break-all">
             {before && k in before && <span className="text-red-600 line-through dark:text-red-400">{JSON.stringify(before[k])}</span>}
             {before && after && ' → '}
             {after && k in after && <span className="text-green-700 dark:text-green-400">{JSON.stringify(after[k])}</span>}
@@ -39,6 +39,9 @@ const COLUMNS: Column<AuditEvent>[] = [
   { id: 'ip', header: 'IP', cell: (e) => e.ip ?? '—' },
 ];
 
+/** Columns that say nothing when the trail is already narrowed to one target. */
+const TARGET_COLUMNS = new Set(['target', 'ip']);
+
 /** The audit trail, newest first; narrowed to one target when `targetType`/`targetId` are given. */
 export function AuditTrail({ targetType, targetId }: { targetType?: string; targetId?: string }) {
   const trpc = useTRPC();
@@ -54,7 +57,12 @@ export function AuditTrail({ targetType, targetId }: { targetType?: string; targ
   if (events.length === 0) return <EmptyState title="No audit events yet">Every change anyone makes will be listed here.</EmptyState>;
   return (
     <div className="space-y-3">
-      <DataTable label="Audit events" columns={COLUMNS} rows={events} rowKey={(e) => e.id} />
+      <DataTable
+        label="Audit events"
+        columns={targetId ? COLUMNS.filter((c) => !TARGET_COLUMNS.has(c.id)) : COLUMNS}
+        rows={events}
+        rowKey={(e) => e.id}
+      />
       {query.hasNextPage && (
         <Button variant="secondary" pending={query.isFetchingNextPage} onClick={() => query.fetchNextPage()}>
           Load older events

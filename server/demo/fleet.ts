@@ -97,7 +97,10 @@ export const DEMO_FLEET: DemoCluster[] = [
     namespaces: [...COMMON_NAMESPACES, 'team-rec-dev'],
     storageClasses: [{ name: 'managed-csi', provisioner: 'disk.csi.azure.com', isDefault: true }],
     ingressClasses: [{ name: 'webapprouting', controller: 'webapprouting.kubernetes.azure.com/nginx', isDefault: true }],
-    components: [{ id: 'cert-manager', managedByFleetdeck: true }],
+    components: [
+      { id: 'cert-manager', managedByFleetdeck: true },
+      { id: 'prometheus', managedByFleetdeck: true },
+    ],
   },
   {
     // CoreWeave runs its own GPU Operator; this cluster was attached with ours switched on anyway.

@@ -35,7 +35,11 @@ export function populateKubeApi(kube: FakeKubeApi, cluster: DemoCluster, labelKe
       }
     }
   }
-  for (const ns of cluster.namespaces) kube.addNamespace(ns);
+  // A component's own namespaces carry its managed-by label too, as its chart would set it.
+  const managedNamespaces = new Set(
+    cluster.components.filter((c) => c.managedByFleetdeck).flatMap((c) => COMPONENT_SIGNATURES[c.id].namespaces),
+  );
+  for (const ns of cluster.namespaces) kube.addNamespace(ns, managedNamespaces.has(ns) ? { [MANAGED_BY_LABEL]: 'fleetdeck' } : {});
   for (const sc of cluster.storageClasses) kube.addStorageClass(sc.name, { provisioner: sc.provisioner, isDefault: sc.isDefault ?? false });
   for (const ic of cluster.ingressClasses) kube.addIngressClass(ic.name, { controller: ic.controller, isDefault: ic.isDefault ?? false });
   for (const component of cluster.components) {
