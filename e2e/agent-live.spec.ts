@@ -4,7 +4,7 @@
  * the page follow the cluster live.
  */
 import { buildGpuNode, DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/agent/testing/kube-objects';
-import type { DemoCluster } from '@/server/demo/fleet';
+import { DEMO_FLEET, type DemoCluster } from '@/server/demo/fleet';
 import { SimulatedCluster } from '@/server/demo/simulated-cluster';
 import { E2E_PORT } from './env';
 import { expect, test } from './fixtures';
@@ -25,24 +25,15 @@ test.describe('live attach progress', () => {
     const panel = adminPage.getByRole('complementary').filter({ has: adminPage.getByRole('heading', { name: 'Live status' }) });
     await expect(panel.getByText('Agent connected: in progress')).toBeAttached();
 
-    // The real agent against a simulated Kubernetes API, the way the demo runs it.
+    // The real agent against a simulated Kubernetes API: the demo's CoreWeave cluster, smaller.
+    const coreweave = DEMO_FLEET.find((c) => c.provider === 'coreweave-cks');
+    if (!coreweave) throw new Error('the demo fleet has no CoreWeave cluster');
     const cluster: DemoCluster = {
+      ...coreweave,
       name,
-      provider: 'coreweave-cks',
-      region: 'US-EAST-04',
-      environments: ['dev'],
-      kubernetesVersion: 'v1.31.4',
       pools: [
         { name: 'cpu', count: 2, cpu: 64, memoryGi: 256 },
         { name: 'h200', count: 4, gpuType: 'H200', gpusPerNode: 8 },
-      ],
-      namespaces: ['default', 'kube-system', 'cert-manager', 'prometheus', 'gpu-operator'],
-      storageClasses: [{ name: 'shared-vast', provisioner: 'csi.vastdata.com', isDefault: true }],
-      ingressClasses: [{ name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true }],
-      components: [
-        { id: 'gpu-operator', managedByFleetdeck: false },
-        { id: 'cert-manager', managedByFleetdeck: true },
-        { id: 'prometheus', managedByFleetdeck: true },
       ],
     };
     const simulated = await SimulatedCluster.start({
