@@ -7,6 +7,7 @@ import { and, asc, count, desc, eq, exists, inArray, type SQL, sql } from 'drizz
 import type { Db } from '@/db/client';
 import { clusterEnvironments, clusters, environments, type ClusterStatus } from '@/db/schema';
 import type { ClusterSortColumn, ListClustersQuery } from '@/lib/schemas/cluster';
+import { clusterHealthColumns } from '@/server/services/clusters/shared';
 
 export interface ClusterEnvironmentChip {
   id: number;
@@ -99,19 +100,12 @@ export function listClusters(db: Db, query: ListClustersQuery): FleetPage {
   const direction = query.direction === 'asc' ? asc : desc;
   const rows = db
     .select({
-      id: clusters.id,
-      name: clusters.name,
-      provider: clusters.provider,
-      region: clusters.region,
-      status: clusters.status,
-      statusReasons: clusters.statusReasons,
-      lastSeenAt: clusters.lastSeenAt,
+      ...clusterHealthColumns,
       kubernetesVersion: clusters.kubernetesVersion,
       nodeCount: clusters.nodeCount,
       readyNodeCount: clusters.readyNodeCount,
       gpuCount: clusters.gpuCount,
       gpusByType: clusters.gpusByType,
-      createdAt: clusters.createdAt,
     })
     .from(clusters)
     .where(where)

@@ -5,6 +5,7 @@ import { clusterEnvironments, clusters, environments, type ClusterStatus } from 
 import { CLUSTER_STATUSES } from '@/lib/schemas/cluster';
 import { PROVIDER_IDS, type ProviderId } from '@/lib/providers';
 import { attentionRank, environmentChips } from '@/server/services/clusters/fleet-list';
+import { clusterHealthColumns } from '@/server/services/clusters/shared';
 
 const ATTENTION_LIMIT = 10;
 
@@ -40,16 +41,7 @@ export function fleetOverview(db: Db) {
     .all();
 
   const needing = db
-    .select({
-      id: clusters.id,
-      name: clusters.name,
-      provider: clusters.provider,
-      region: clusters.region,
-      status: clusters.status,
-      statusReasons: clusters.statusReasons,
-      lastSeenAt: clusters.lastSeenAt,
-      createdAt: clusters.createdAt,
-    })
+    .select(clusterHealthColumns)
     .from(clusters)
     .where(inArray(clusters.status, ['disconnected', 'degraded', 'awaiting_agent']))
     .orderBy(asc(attentionRank), sql`${clusters.lastSeenAt} is null`, asc(clusters.lastSeenAt), asc(clusters.name))

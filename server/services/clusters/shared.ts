@@ -54,3 +54,15 @@ export function auditableCluster(cluster: ClusterRow, environmentNames: readonly
     addons: cluster.addons,
   };
 }
+
+/** What every list of clusters shows about each: who it is and how it is. */
+export const clusterHealthColumns = {
+  id: clusters.id,
+  name: clusters.name,
+  provider: clusters.provider,
+  region: clusters.region,
+  status: clusters.status,
+  statusReasons: clusters.statusReasons,
+  lastSeenAt: clusters.lastSeenAt,
+  createdAt: clusters.createdAt,
+};
