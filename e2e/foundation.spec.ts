@@ -110,3 +110,12 @@ test.describe('navigation', () => {
     await expect(adminPage.getByRole('table', { name: 'Users' })).toContainText(E2E_ADMIN.email);
   });
 });
+
+test.describe('security headers', () => {
+  test('every page refuses framing and MIME sniffing', async ({ request }) => {
+    const response = await request.get('/sign-in');
+    expect(response.headers()['x-frame-options']).toBe('DENY');
+    expect(response.headers()['x-content-type-options']).toBe('nosniff');
+    expect(response.headers()['x-powered-by']).toBeUndefined();
+  });
+});
