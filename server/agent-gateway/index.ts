@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { getDb, type Db } from '@/db/client';
 import { clusters } from '@/db/schema';
 import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, type WelcomeFrame } from '@/lib/agent-protocol';
+import { LogThrottle } from '@/server/log-throttle';
 import { logger as rootLogger, type Logger } from '@/server/logger';
 import { gatewayState, getAgentGateway, type AgentGateway } from './client';
 import { authenticateAgent, isAgentConnectRequest, liveTokenIds, refuseUpgrade, type AgentIdentity } from './auth';
@@ -134,6 +135,8 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
     }
   };
 
+  // An agent left running with a revoked token retries forever: log it once a minute, not every time.
+  const refusalLog = new LogThrottle();
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (!isAgentConnectRequest(req)) return;
     socket.on('error', (error) => log.debug('agent upgrade socket error', { error: error.message }));
@@ -146,7 +149,9 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
       return;
     }
     if (!auth.ok) {
-      log.warn('agent refused', { reason: auth.reason, tokenPrefix: auth.tokenPrefix, remote: req.socket.remoteAddress });
+      const remote = req.socket.remoteAddress;
+      const heldBack = refusalLog.admit(`${remote}|${auth.reason}|${auth.tokenPrefix ?? ''}`);
+      if (heldBack !== null) log.warn('agent refused', { reason: auth.reason, tokenPrefix: auth.tokenPrefix, remote, repeatsNotLogged: heldBack });
       refuseUpgrade(socket, 401, REFUSAL);
       return;
     }
