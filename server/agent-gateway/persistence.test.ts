@@ -2,21 +2,29 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '@/db/client';
 import { clusterNodes, clusters } from '@/db/schema';
-import { logger } from '@/server/logger';
+import type { Logger } from '@/server/logger';
 import { ClusterStateWriter, markStaleSessionsDisconnected } from './persistence';
 import { insertCluster } from './testing/fixtures';
 import { clusterState, gpuNode, node } from './testing/protocol-client';
 
+/** Keeps what the writer logs, so tests can assert on it (and CI output stays clean). */
+function recordingLogger(lines: { level: string; msg: string }[]): Logger {
+  const record = (level: string) => (msg: string) => void lines.push({ level, msg });
+  const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error'), child: () => log };
+  return log;
+}
+
 function setup() {
   const db = openDatabase(':memory:');
   const committed: number[][] = [];
+  const logged: { level: string; msg: string }[] = [];
   const writer = new ClusterStateWriter({
     db,
     flushIntervalMs: 1_000_000,
-    log: logger.child({ test: 'persistence' }),
+    log: recordingLogger(logged),
     onCommitted: (ids) => committed.push([...ids]),
   });
-  return { db, writer, committed };
+  return { db, writer, committed, logged };
 }
 
 const at = new Date('2026-11-23T07:00:00Z');
@@ -49,7 +57,7 @@ describe('ClusterStateWriter', () => {
   });
 
   it('keeps other clusters\' state when one cluster vanished before the flush', () => {
-    const { db, writer, committed } = setup();
+    const { db, writer, committed, logged } = setup();
     const gone = insertCluster(db).clusterId;
     const kept = insertCluster(db).clusterId;
     writer.enqueue(gone, { kind: 'snapshot', at, state: clusterState({ nodes: [node('x')] }) });
@@ -58,6 +66,7 @@ describe('ClusterStateWriter', () => {
     writer.flush();
     expect(committed).toEqual([[kept]]);
     expect(db.select({ name: clusterNodes.name }).from(clusterNodes).all()).toEqual([{ name: 'y' }]);
+    expect(logged).toContainEqual({ level: 'error', msg: 'could not store agent state; dropped this batch for the cluster' });
   });
 
   it('moves only lastSeenAt on heartbeats, for all clusters in one statement', () => {
