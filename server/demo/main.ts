@@ -21,14 +21,18 @@ if (!process.argv.includes('--no-build')) {
 const { getDb } = await import('@/db/client');
 const { clusters, environments } = await import('@/db/schema');
 const { attachClusterInput } = await import('@/lib/schemas/cluster');
-const { startControlPlane } = await import('@/server/http/control-plane');
+const { startControlPlane, StartupError } = await import('@/server/http/control-plane');
 const { attachCluster } = await import('@/server/services/clusters/attach');
 const { rotateClusterToken } = await import('@/server/services/clusters/lifecycle');
 const { DEMO_FLEET } = await import('@/server/demo/fleet');
 const { SimulatedCluster } = await import('@/server/demo/simulated-cluster');
 
 const port = Number(process.env.PORT ?? 3000);
-const controlPlane = await startControlPlane({ port, hostname: process.env.HOSTNAME_BIND ?? '0.0.0.0' });
+const controlPlane = await startControlPlane({ port, hostname: process.env.HOSTNAME_BIND ?? '0.0.0.0' }).catch((error: unknown) => {
+  if (!(error instanceof StartupError)) throw error;
+  process.stderr.write(`\n  The demo could not start: ${error.message}\n\n`);
+  process.exit(1);
+});
 const db = getDb();
 const actor = { userId: null, label: 'demo-fleet', ip: null };
 const controlPlaneUrl = `http://127.0.0.1:${port}`;

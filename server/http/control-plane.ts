@@ -20,6 +20,9 @@ export interface ControlPlaneOptions {
   trustProxy?: boolean;
 }
 
+/** A reason the control plane cannot start that the operator can fix; printed without a stack. */
+export class StartupError extends Error {}
+
 export interface ControlPlane {
   server: Server;
   url: string;
@@ -59,7 +62,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     void nextUpgrade(req, socket, head);
   });
 
-  await new Promise<void>((resolve) => server.listen(options.port, hostname, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      gateway.close();
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`Port ${options.port} is already in use. Stop what runs there, or start Fleetdeck with PORT=<another port>.`)
+          : error,
+      );
+    });
+    server.listen(options.port, hostname, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
   logger.info('control plane listening', { url, dev: options.dev ?? false });
