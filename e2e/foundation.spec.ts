@@ -119,3 +119,27 @@ test.describe('security headers', () => {
     expect(response.headers()['x-powered-by']).toBeUndefined();
   });
 });
+
+test.describe('your account', () => {
+  test('a user changes their own password: the wrong current one is refused beside the field, the right one works', async ({ adminPage, browser }) => {
+    const who = { email: 'pat@e2e.test', password: 'pat-first-password' };
+    await trpc(adminPage.context().request, 'users.create', { ...who, name: 'Pat', role: 'member' });
+    const context = await browser.newContext();
+    await trpc(context.request, 'auth.signIn', who);
+    const page = await context.newPage();
+    await page.goto('/settings');
+
+    await page.getByLabel('Current password').fill('not-my-password');
+    await page.getByLabel('New password').fill('pat-second-password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page.getByText('The current password is not right')).toBeVisible();
+
+    await page.getByLabel('Current password').fill(who.password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page.getByText('Password changed. Other sessions were signed out.')).toBeVisible();
+
+    await expect(trpc(context.request, 'auth.signIn', who)).rejects.toThrow('Email or password is incorrect');
+    await trpc(context.request, 'auth.signIn', { ...who, password: 'pat-second-password' });
+    await context.close();
+  });
+});

@@ -49,7 +49,7 @@ export async function bootstrap(db: Db, env: Record<string, string | undefined> 
     // Printed once, on purpose: there is no other way to learn it. Not a structured log line,
     // so log shippers parsing JSON do not index it as a field.
     process.stdout.write(
-      `\n  Fleetdeck created the first admin.\n    Email:    ${email}\n    Password: ${password}\n  Sign in and change it, or set FLEETDECK_ADMIN_PASSWORD before the first start.\n\n`,
+      `\n  Fleetdeck created the first admin.\n    Email:    ${email}\n    Password: ${password}\n  Sign in and change it under Settings, or set FLEETDECK_ADMIN_PASSWORD before the first start.\n\n`,
     );
   } else {
     logger.info('bootstrap admin created', { email });

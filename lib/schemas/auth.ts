@@ -24,3 +24,14 @@ export type CreateUserInput = z.infer<typeof createUserInput>;
 
 export const setUserRoleInput = z.object({ id: z.number().int().positive(), role: z.enum(ROLES) });
 export const setUserActiveInput = z.object({ id: z.number().int().positive(), active: z.boolean() });
+
+export const changePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password').max(512),
+    newPassword: password,
+  })
+  .refine((input) => input.newPassword !== input.currentPassword, {
+    path: ['newPassword'],
+    message: 'Choose a password different from the current one',
+  });
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;

@@ -1,6 +1,6 @@
 /**
- * Failed sign-in throttle: after `maxFailures` failures for one email, or from one
- * IP, within `windowMs`, further attempts are refused until the window passes.
+ * Failed sign-in throttle: after `maxFailures` failures for one key (an email, an
+ * address) within `windowMs`, further attempts are refused until the window passes.
  * In memory: one control-plane process owns sign-in (see ARCHITECTURE.md, decision 8).
  */
 export class FailureLimiter {
@@ -26,6 +26,10 @@ export class FailureLimiter {
 
   reset(key: string): void {
     this.failures.delete(key);
+  }
+
+  clear(): void {
+    this.failures.clear();
   }
 
   private recent(key: string, now: number): number[] {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { sessions, users } from '@/db/schema';
 import type { Role } from '@/lib/permissions';
@@ -51,6 +51,13 @@ export function findSessionUser(db: Tx, token: string | undefined, now = new Dat
 
 export function revokeSession(db: Tx, token: string): void {
   db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
+}
+
+/** Ends every session of the user except `keepTokenHash` (the one making the request). */
+export function revokeOtherSessions(db: Tx, userId: number, keepTokenHash: string | null): void {
+  db.delete(sessions)
+    .where(keepTokenHash ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)) : eq(sessions.userId, userId))
+    .run();
 }
 
 export function revokeUserSessions(db: Tx, userId: number): void {

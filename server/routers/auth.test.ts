@@ -4,7 +4,7 @@ import { auditEvents, sessions, users } from '@/db/schema';
 import { hashPassword } from '@/server/auth/password';
 import { findSessionUser, hashToken, SESSION_COOKIE } from '@/server/auth/session';
 import { bootstrap } from '@/server/bootstrap';
-import { signInLimiter } from '@/server/services/sign-in';
+import { resetSignInThrottle } from '@/server/services/sign-in';
 import { callerFor, contextFor, freshDb } from '@/server/testing/router-harness';
 import { appRouter } from '@/server/root';
 import { createCallerFactory } from '@/server/trpc';
@@ -36,8 +36,7 @@ describe('sign-in and sessions', () => {
   let db: Db;
   beforeEach(async () => {
     db = freshDb();
-    signInLimiter.reset('ip:10.9.8.7');
-    signInLimiter.reset('email:ada@example.com');
+    resetSignInThrottle();
     db.insert(users).values({ email: 'ada@example.com', name: 'Ada', role: 'admin', passwordHash: await hashPassword(PASSWORD) }).run();
   });
 
@@ -65,9 +64,15 @@ describe('sign-in and sessions', () => {
     expect(db.select().from(sessions).all()).toHaveLength(0);
   });
 
-  it('when five sign-ins fail, then the sixth is refused even with the right password', async () => {
-    for (let i = 0; i < 5; i++) expect(await codeOf(signInAs(db, 'ada@example.com', 'nope').result)).toBe('UNAUTHORIZED');
-    expect(await codeOf(signInAs(db, 'ada@example.com', PASSWORD).result)).toBe('TOO_MANY_REQUESTS');
+  it('when five sign-ins to one account fail, then the sixth is refused even with the right password, from anywhere', async () => {
+    for (let i = 0; i < 5; i++) expect(await codeOf(signInAs(db, 'ada@example.com', 'nope', `10.2.0.${i}`).result)).toBe('UNAUTHORIZED');
+    expect(await codeOf(signInAs(db, 'ada@example.com', PASSWORD, '10.2.0.99').result)).toBe('TOO_MANY_REQUESTS');
+  });
+
+  it('when one address fails thirty times across accounts, then it is refused for every account', async () => {
+    for (let i = 0; i < 30; i++) await codeOf(signInAs(db, `nobody-${i}@example.com`, 'nope', '10.3.0.1').result);
+    expect(await codeOf(signInAs(db, 'ada@example.com', PASSWORD, '10.3.0.1').result)).toBe('TOO_MANY_REQUESTS');
+    expect(await codeOf(signInAs(db, 'ada@example.com', PASSWORD, '10.3.0.2').result)).toBeNull();
   });
 
   it('when a session has expired, then it no longer identifies anyone', async () => {
@@ -112,6 +117,44 @@ describe('sign-in and sessions', () => {
     const admin = callerFor(db, { id: 1, email: 'ada@example.com', name: 'Ada', role: 'admin' });
     expect(await codeOf(admin.users.setRole({ id: 1, role: 'member' }))).toBe('PRECONDITION_FAILED');
     expect(await codeOf(admin.users.setActive({ id: 1, active: false }))).toBe('PRECONDITION_FAILED');
+  });
+});
+
+describe('changing your own password', () => {
+  let db: Db;
+  beforeEach(async () => {
+    db = freshDb();
+    resetSignInThrottle();
+    db.insert(users).values({ email: 'ada@example.com', name: 'Ada', role: 'member', passwordHash: await hashPassword(PASSWORD) }).run();
+  });
+
+  async function session(ip: string) {
+    const { ctx, result } = signInAs(db, 'ada@example.com', PASSWORD, ip);
+    const { user } = await result;
+    return { user, token: cookieValue(ctx.resHeaders)! };
+  }
+
+  it('when the current password is wrong, then it is refused on that field and nothing changes', async () => {
+    const here = await session('10.1.0.1');
+    const caller = createCaller({ ...contextFor(db, here.user), sessionToken: here.token });
+    const error = await caller.auth.changePassword({ currentPassword: 'not-it', newPassword: 'a-brand-new-password' }).catch((e: unknown) => e);
+    expect((error as TRPCError).code).toBe('BAD_REQUEST');
+    expect((error as TRPCError).cause).toMatchObject({ fieldErrors: { currentPassword: ['The current password is not right'] } });
+    expect(await codeOf(signInAs(db, 'ada@example.com', PASSWORD, '10.1.0.2').result)).toBeNull();
+  });
+
+  it('when it is right, then only the new password works, other sessions end, this one stays, and it is audited without the secret', async () => {
+    const here = await session('10.1.0.1');
+    const elsewhere = await session('10.1.0.2');
+    const caller = createCaller({ ...contextFor(db, here.user), sessionToken: here.token });
+    await caller.auth.changePassword({ currentPassword: PASSWORD, newPassword: 'a-brand-new-password' });
+    expect(findSessionUser(db, here.token)?.email).toBe('ada@example.com');
+    expect(findSessionUser(db, elsewhere.token)).toBeNull();
+    expect(await codeOf(signInAs(db, 'ada@example.com', PASSWORD, '10.1.0.3').result)).toBe('UNAUTHORIZED');
+    expect(await codeOf(signInAs(db, 'ada@example.com', 'a-brand-new-password', '10.1.0.4').result)).toBeNull();
+    const audit = db.select().from(auditEvents).all();
+    expect(audit.filter((e) => e.action === 'user.change_password')).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain('a-brand-new-password');
   });
 });
 

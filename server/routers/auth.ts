@@ -1,6 +1,7 @@
-import { signInInput } from '@/lib/schemas/auth';
+import { changePasswordInput, signInInput } from '@/lib/schemas/auth';
 import { clearedSessionCookie, revokeSession, sessionCookie } from '@/server/auth/session';
 import { recordAudit } from '@/server/services/audit';
+import { changeOwnPassword } from '@/server/services/change-password';
 import { signIn } from '@/server/services/sign-in';
 import { authedProcedure, publicProcedure, router } from '@/server/trpc';
 
@@ -23,6 +24,12 @@ export const authRouter = router({
       });
     });
     ctx.resHeaders.append('set-cookie', clearedSessionCookie());
+    return { ok: true as const };
+  }),
+
+  /** Your own password: needs the current one; your other sessions end. */
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await changeOwnPassword(ctx.db, { ...ctx.actor, userId: ctx.user.id }, ctx.sessionToken, input);
     return { ok: true as const };
   }),
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ChangePasswordForm } from '@/components/account/change-password-form';
 import { PageHeader } from '@/components/ui/page-header';
 import { UsersView } from '@/components/users/users-view';
 import { roleHas } from '@/lib/permissions';
@@ -10,14 +11,20 @@ export default async function SettingsPage() {
   const user = await currentUser();
   return (
     <>
-      <PageHeader title="Settings" description="People and access to this Fleetdeck." />
-      {user && roleHas(user.role, 'user.manage') ? (
-        <UsersView />
-      ) : (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          You are signed in as {user?.email} with the <strong>{user?.role}</strong> role. Ask an admin to change your access.
-        </p>
-      )}
+      <PageHeader title="Settings" description="Your account, and people's access to this Fleetdeck." />
+      <div className="space-y-10">
+        <section aria-labelledby="account-title" className="space-y-3">
+          <h2 id="account-title" className="text-base font-semibold">
+            Your account
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Signed in as {user?.email} with the <strong>{user?.role}</strong> role.
+            {user?.role !== 'admin' && ' Ask an admin to change your access.'}
+          </p>
+          <ChangePasswordForm />
+        </section>
+        {user && roleHas(user.role, 'user.manage') && <UsersView />}
+      </div>
     </>
   );
 }
