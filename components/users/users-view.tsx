@@ -41,7 +41,8 @@ export function UsersView() {
           aria-label={`Role of ${u.email}`}
           className="rounded border border-zinc-300 bg-transparent px-1 py-0.5 text-sm dark:border-zinc-700"
           value={u.role}
-          disabled={setRole.isPending}
+          // Changing your own role is left to another admin: one slip would lock you out.
+          disabled={setRole.isPending || u.id === me.id}
           onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value as Role })}
         >
           {ROLES.map((r) => (
