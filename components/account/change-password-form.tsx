@@ -4,7 +4,8 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/field';
-import { errorMessage, type FieldErrors, serverFieldErrors, validateWith } from '@/lib/form-errors';
+import { FormError } from '@/components/ui/states';
+import { useSchemaForm } from '@/components/ui/use-schema-form';
 import { type ChangePasswordInput, changePasswordInput } from '@/lib/schemas/auth';
 import { useTRPC } from '@/lib/trpc/react';
 
@@ -13,17 +14,13 @@ const BLANK: ChangePasswordInput = { currentPassword: '', newPassword: '' };
 export function ChangePasswordForm() {
   const trpc = useTRPC();
   const [values, setValues] = useState<ChangePasswordInput>(BLANK);
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const change = useMutation(trpc.auth.changePassword.mutationOptions({ onSuccess: () => setValues(BLANK) }));
-  const fieldErrors = { ...serverFieldErrors(change.error), ...clientErrors };
-  const formError = change.error && !Object.keys(serverFieldErrors(change.error)).length ? errorMessage(change.error) : null;
+  const { fieldErrors, formError, parse } = useSchemaForm(changePasswordInput, change.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const parsed = validateWith(changePasswordInput, values);
-    if (!parsed.ok) return setClientErrors(parsed.fieldErrors);
-    setClientErrors({});
-    change.mutate(parsed.data);
+    const parsed = parse(values);
+    if (parsed) change.mutate(parsed);
   }
 
   return (
@@ -38,11 +35,7 @@ export function ChangePasswordForm() {
           <Input {...c} type="password" autoComplete="new-password" value={values.newPassword} onChange={(e) => setValues({ ...values, newPassword: e.target.value })} />
         )}
       </Field>
-      {formError && (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {change.isSuccess && (
         <p role="status" className="text-sm text-green-700 dark:text-green-400">
           Password changed. Other sessions were signed out.

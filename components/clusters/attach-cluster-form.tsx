@@ -10,7 +10,8 @@ import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { defaultAddons } from '@/lib/addons/catalog';
-import { errorMessage, type FieldErrors, serverFieldErrors, validateWith } from '@/lib/form-errors';
+import { errorMessage } from '@/lib/form-errors';
+import { useSchemaForm } from '@/components/ui/use-schema-form';
 import { clusterPrerequisites, tickPrerequisites } from '@/lib/prerequisites';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '@/lib/providers';
 import {
@@ -58,12 +59,8 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
   const environments = useQuery(trpc.environments.list.queryOptions());
   const attach = useMutation(trpc.clusters.attach.mutationOptions({ onSuccess: onAttached }));
   const [form, setForm] = useState<FormState>(BLANK);
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const regionListId = useId();
-
-  const serverErrors = serverFieldErrors(attach.error);
-  const fieldErrors: FieldErrors = { ...serverErrors, ...clientErrors };
-  const formError = attach.error && Object.keys(serverErrors).length === 0 ? errorMessage(attach.error) : null;
+  const { fieldErrors, formError, parse } = useSchemaForm(attachClusterInput, attach.error);
   const provider = form.provider || null;
   const addons = provider ? { ...defaultAddons(provider), ...form.addonChoices } : {};
 
@@ -82,13 +79,10 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
       gpuTypeLabel: form.gpuTypeLabel,
       addons,
     };
-    const parsed = validateWith(attachClusterInput, values);
-    if (!parsed.ok) {
+    if (!parse(values)) {
       attach.reset();
-      setClientErrors(parsed.fieldErrors);
       return;
     }
-    setClientErrors({});
     attach.mutate(values);
   }
 

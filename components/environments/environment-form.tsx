@@ -3,8 +3,9 @@
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
+import { FormError } from '@/components/ui/states';
 import { Switch } from '@/components/ui/switch';
-import { errorMessage, type FieldErrors, serverFieldErrors, validateWith } from '@/lib/form-errors';
+import { useSchemaForm } from '@/components/ui/use-schema-form';
 import { type EnvironmentInput, environmentInput, OPTIMIZE_FOR } from '@/lib/schemas/environment';
 
 export interface EnvironmentFormProps {
@@ -21,16 +22,12 @@ const BLANK: EnvironmentInput = { name: '', color: '#6366f1', isProduction: fals
 
 export function EnvironmentForm({ initial = BLANK, submitLabel, pending, error, onSubmit, onCancel }: EnvironmentFormProps) {
   const [values, setValues] = useState<EnvironmentInput>(initial);
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-  const fieldErrors = { ...serverFieldErrors(error), ...clientErrors };
-  const formError = error && !Object.keys(serverFieldErrors(error)).length ? errorMessage(error) : null;
+  const { fieldErrors, formError, parse } = useSchemaForm(environmentInput, error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const parsed = validateWith(environmentInput, values);
-    if (!parsed.ok) return setClientErrors(parsed.fieldErrors);
-    setClientErrors({});
-    onSubmit(parsed.data);
+    const parsed = parse(values);
+    if (parsed) onSubmit(parsed);
   }
 
   return (
@@ -75,11 +72,7 @@ export function EnvironmentForm({ initial = BLANK, submitLabel, pending, error, 
         </div>
         <Switch label="Production" checked={values.isProduction} onChange={(isProduction) => setValues({ ...values, isProduction })} />
       </div>
-      {formError && (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
           Cancel

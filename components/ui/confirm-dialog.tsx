@@ -4,6 +4,7 @@ import { type ReactNode, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input } from '@/components/ui/field';
+import { FormError } from '@/components/ui/states';
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -50,11 +51,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           {(control) => <Input {...control} value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />}
         </Field>
       )}
-      {error && (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </Dialog>
   );
 }

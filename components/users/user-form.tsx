@@ -3,21 +3,18 @@
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
-import { errorMessage, type FieldErrors, serverFieldErrors, validateWith } from '@/lib/form-errors';
+import { FormError } from '@/components/ui/states';
+import { useSchemaForm } from '@/components/ui/use-schema-form';
 import { type CreateUserInput, createUserInput } from '@/lib/schemas/auth';
 
 export function UserForm(props: { pending: boolean; error: unknown; onSubmit: (v: CreateUserInput) => void; onCancel: () => void }) {
   const [values, setValues] = useState<CreateUserInput>({ email: '', name: '', role: 'member', password: '' });
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-  const fieldErrors = { ...serverFieldErrors(props.error), ...clientErrors };
-  const formError = props.error && !Object.keys(serverFieldErrors(props.error)).length ? errorMessage(props.error) : null;
+  const { fieldErrors, formError, parse } = useSchemaForm(createUserInput, props.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const parsed = validateWith(createUserInput, values);
-    if (!parsed.ok) return setClientErrors(parsed.fieldErrors);
-    setClientErrors({});
-    props.onSubmit(parsed.data);
+    const parsed = parse(values);
+    if (parsed) props.onSubmit(parsed);
   }
 
   return (
@@ -41,11 +38,7 @@ export function UserForm(props: { pending: boolean; error: unknown; onSubmit: (v
           <Input {...c} type="password" autoComplete="new-password" value={values.password} onChange={(e) => setValues({ ...values, password: e.target.value })} />
         )}
       </Field>
-      {formError && (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={props.onCancel}>
           Cancel
