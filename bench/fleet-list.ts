@@ -11,7 +11,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
@@ -23,6 +22,7 @@ import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '@/lib/providers';
 import { createSession, SESSION_COOKIE } from '@/server/auth/session';
 import { appRouter } from '@/server/root';
 import { createCallerFactory, createContext } from '@/server/trpc';
+import { listenOnLoopback } from '@/agent/testing/loopback';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -156,10 +156,9 @@ async function startHttp(db: Db): Promise<{ url: string; close: () => Promise<vo
       res.end(Buffer.from(await response.arrayBuffer()));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }

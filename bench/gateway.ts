@@ -14,7 +14,6 @@
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { attachAgentGateway } from '@/server/agent-gateway';
 import { clusterState, gpuNode, node, ProtocolClient } from '@/server/agent-gateway/testing/protocol-client';
 import { logger, type Logger } from '@/server/logger';
 import { mintClusterToken } from '@/server/services/cluster-token';
+import { listenOnLoopback } from '@/agent/testing/loopback';
 
 type ToClients =
   | { type: 'start'; baseUrl: string; tokens: string[]; nodesPerCluster: number; concurrency: number }
@@ -185,8 +185,7 @@ async function runServer(): Promise<void> {
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const heartbeat = { intervalMs: pingMs, timeoutMs, sweepMs: 1_000 };
   const gateway = attachAgentGateway(server, { db, heartbeat, log: quietLog });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = await listenOnLoopback(server);
 
   const child = fork(fileURLToPath(import.meta.url), ['--role', 'clients'], { stdio: 'inherit' });
   // The child compiles its TypeScript first; its start-up is not the gateway's time.

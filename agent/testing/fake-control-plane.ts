@@ -7,7 +7,6 @@
  * The real gateway lives in `server/agent-gateway/`; this stays small on purpose.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   AGENT_CONNECT_PATH,
@@ -22,6 +21,7 @@ import {
 } from '@/lib/agent-protocol';
 import { applyStateChanges } from '@/agent/testing/apply-changes';
 import { waitFor } from '@/agent/testing/wait-for';
+import { listenOnLoopback } from '@/agent/testing/loopback';
 
 type ResponseOf = Extract<AgentFrame, { type: 'response' }>;
 type HelloOf = Extract<AgentFrame, { type: 'hello' }>;
@@ -143,9 +143,8 @@ export class FakeControlPlane {
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, token));
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    this.baseUrl = await listenOnLoopback(server, port);
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -23,7 +23,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -45,6 +44,7 @@ import {
   buildStorageClass,
   type NodeOptions,
 } from '@/agent/testing/kube-objects';
+import { listenOnLoopback } from '@/agent/testing/loopback';
 
 // ── Resource catalogue ───────────────────────────────────────────────────────
 
@@ -314,13 +314,8 @@ export class FakeKubeApi {
     const server = http.createServer((req, res) => this.handle(req, res));
     // Idle keep-alive sockets would otherwise hold `stop()` open.
     server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
+    this.baseUrl = await listenOnLoopback(server);
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${port}`;
     return this;
   }
 

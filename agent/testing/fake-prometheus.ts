@@ -3,7 +3,7 @@
  * `/api/v1/query(_range)` answered by a function you provide, in Prometheus' envelope.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '@/agent/testing/loopback';
 
 /** What a query answers: Prometheus' `data`, or an error envelope with an HTTP status. */
 export type FakePrometheusAnswer =
@@ -53,9 +53,8 @@ export class FakePrometheus {
       if (this.options.delayMs) setTimeout(reply, this.options.delayMs);
       else reply();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    this.baseUrl = await listenOnLoopback(server);
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -14,6 +14,7 @@ import { waitFor } from '@/agent/testing/wait-for';
 import { clusterNodes, clusters } from '@/db/schema';
 import { agentClient } from './index';
 import { insertCluster, startGateway, type GatewayHarness } from './testing/fixtures';
+import { listenOnLoopback } from '@/agent/testing/loopback';
 
 let h: GatewayHarness;
 let kube: FakeKubeApi;
@@ -39,7 +40,7 @@ beforeEach(async () => {
     answer: () => ({ data: { resultType: 'vector', result: [{ metric: {}, value: [1700000000, '20'] }] } }),
   }).start();
   registry = net.createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', () => resolve()));
+  await listenOnLoopback(registry);
 });
 
 afterEach(async () => {

@@ -1,11 +1,11 @@
 /** A real HTTP server with the gateway on loopback, over a fresh in-memory database. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openDatabase, setDb, type Db } from '@/db/client';
 import { clusters, clusterTokens } from '@/db/schema';
 import type { ProviderId } from '@/lib/providers';
 import { mintClusterToken } from '@/server/services/cluster-token';
 import { attachAgentGateway, type AgentGatewayOptions, type AttachedAgentGateway } from '../index';
+import { listenOnLoopback } from '@/agent/testing/loopback';
 
 export interface GatewayHarness {
   db: Db;
@@ -22,13 +22,12 @@ export async function startGateway(options: AgentGatewayOptions = {}, db: Db = o
     res.end();
   });
   const gateway = attachAgentGateway(server, { db, flushIntervalMs: 50, ...options });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const baseUrl = await listenOnLoopback(server);
   return {
     db,
     server,
     gateway,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     async close() {
       gateway.close();
       server.closeAllConnections();
