@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, type ClusterState } from '@/lib/agent-protocol';
 import { startAgent, type AgentHandle, type AgentOptions } from '@/agent/agent';
-import { FakeControlPlane, type FakeAgentConnection } from '@/agent/testing/fake-control-plane';
-import { FakeKubeApi } from '@/agent/testing/fake-kube-api';
-import { FakePrometheus } from '@/agent/testing/fake-prometheus';
-import { buildGpuNode, buildNode } from '@/agent/testing/kube-objects';
-import { waitFor } from '@/agent/testing/wait-for';
+import { FakeControlPlane, type FakeAgentConnection } from '@/testing/fake-control-plane';
+import { FakeKubeApi } from '@/testing/fake-kube-api';
+import { FakePrometheus } from '@/testing/fake-prometheus';
+import { buildGpuNode, buildNode } from '@/testing/kube-objects';
+import { waitFor } from '@/testing/wait-for';
 
 const TOKEN = 'fdct_test_4f9c2b7e1d8a6c3b5e0f9a8d7c6b5a4f3e2d1c0b';
 const POOL = 'fleetdeck.io/node-pool';

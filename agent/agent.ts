@@ -16,7 +16,7 @@ import { DEFAULT_REGISTRY_HOSTS, type ProbeOutcome, type RegistryProbeOutcome } 
 import { probePrometheus, probeRegistries } from '@/agent/probes';
 import { createAgentHandlers, RequestDispatcher } from '@/agent/requests';
 import { AgentSession, agentConnectUrl, type SessionEnd } from '@/agent/session';
-import { AGENT_VERSION } from '@/agent/version';
+import { AGENT_VERSION } from '@/lib/agent-version';
 
 export { AGENT_VERSION };
 

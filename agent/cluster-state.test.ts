@@ -8,7 +8,7 @@ import {
   buildNamespace,
   buildNode,
   buildStorageClass,
-} from '@/agent/testing/kube-objects';
+} from '@/testing/kube-objects';
 
 const config: ClusterConfig = {
   nodePoolLabel: 'fleetdeck.io/node-pool',

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeControlPlane } from '@/agent/testing/fake-control-plane';
-import { FakeKubeApi } from '@/agent/testing/fake-kube-api';
-import { waitFor } from '@/agent/testing/wait-for';
+import { FakeControlPlane } from '@/testing/fake-control-plane';
+import { FakeKubeApi } from '@/testing/fake-kube-api';
+import { waitFor } from '@/testing/wait-for';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TOKEN = 'fdct_cli_test_token_9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseFrame } from '@/lib/agent-protocol';
 import { createAgentLogger } from '@/agent/logger';
 import { createAgentHandlers, RequestDispatcher, type AgentHandlers } from '@/agent/requests';
-import { FakePrometheus } from '@/agent/testing/fake-prometheus';
+import { FakePrometheus } from '@/testing/fake-prometheus';
 
 const logger = createAgentLogger({ write: () => undefined });
 const request = (method: string, params: unknown, deadlineMs = 2000, id = 'r1') => ({

@@ -22,7 +22,7 @@ import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '@/lib/providers';
 import { createSession, SESSION_COOKIE } from '@/server/auth/session';
 import { appRouter } from '@/server/root';
 import { createCallerFactory, createContext } from '@/server/trpc';
-import { listenOnLoopback } from '@/agent/testing/loopback';
+import { listenOnLoopback } from '@/testing/loopback';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

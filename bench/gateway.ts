@@ -22,10 +22,10 @@ import { openDatabase, setDb, type Db } from '@/db/client';
 import { clusters, clusterTokens } from '@/db/schema';
 import type { NodeState } from '@/lib/agent-protocol';
 import { attachAgentGateway } from '@/server/agent-gateway';
-import { clusterState, gpuNode, node, ProtocolClient } from '@/server/agent-gateway/testing/protocol-client';
+import { clusterState, gpuNode, node, ProtocolClient } from '@/testing/protocol-client';
 import { logger, type Logger } from '@/server/logger';
 import { mintClusterToken } from '@/server/services/cluster-token';
-import { listenOnLoopback } from '@/agent/testing/loopback';
+import { listenOnLoopback } from '@/testing/loopback';
 
 type ToClients =
   | { type: 'start'; baseUrl: string; tokens: string[]; nodesPerCluster: number; concurrency: number }

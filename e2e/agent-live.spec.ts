@@ -3,9 +3,9 @@
  * agent with the token shown, against a simulated Kubernetes API on loopback, and watch
  * the page follow the cluster live.
  */
-import { buildGpuNode, DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/agent/testing/kube-objects';
-import { DEMO_FLEET, type DemoCluster } from '@/server/demo/fleet';
-import { SimulatedCluster } from '@/server/demo/simulated-cluster';
+import { buildGpuNode, DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/testing/kube-objects';
+import { DEMO_FLEET, type DemoCluster } from '@/demo/fleet';
+import { SimulatedCluster } from '@/demo/simulated-cluster';
 import { E2E_PORT } from './env';
 import { expect, test } from './fixtures';
 import { AttachClusterPage, ClusterPage } from './pages/clusters-pages';

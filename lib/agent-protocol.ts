@@ -38,6 +38,7 @@ export const taint = z.object({
   value: z.string().optional(),
   effect: z.string(),
 });
+export type Taint = z.infer<typeof taint>;
 
 export const nodeState = z.object({
   name: z.string().min(1),

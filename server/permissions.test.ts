@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type AccessDeclaration, PERMISSIONS, type Role, roleHas } from '@/lib/permissions';
 import type { ProcedureMeta } from '@/server/trpc';
 import { appRouter } from '@/server/root';
-import { routerHarness } from '@/server/testing/router-harness';
+import { routerHarness } from '@/testing/router-harness';
 
 interface ProcedureLike {
   _def: { meta?: ProcedureMeta; type: 'query' | 'mutation' | 'subscription' };

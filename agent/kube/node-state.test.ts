@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toIngressClassState, toNodeState, toStorageClassState } from '@/agent/kube/node-state';
-import { buildGpuNode, buildIngressClass, buildNode, buildStorageClass } from '@/agent/testing/kube-objects';
+import { buildGpuNode, buildIngressClass, buildNode, buildStorageClass } from '@/testing/kube-objects';
 
 const keys = { nodePoolLabel: 'eks.amazonaws.com/nodegroup', gpuTypeLabel: 'nvidia.com/gpu.product' };
 const labelKeys = { nodePool: keys.nodePoolLabel, gpuType: keys.gpuTypeLabel };

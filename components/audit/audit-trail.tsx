@@ -5,8 +5,8 @@ import { Button } from '@/components/ui/button';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
-import { useTRPC } from '@/lib/trpc/react';
-import type { RouterOutputs } from '@/lib/trpc/types';
+import { useTRPC } from '@/components/trpc/client';
+import type { RouterOutputs } from '@/components/trpc/types';
 
 type AuditEvent = RouterOutputs['audit']['list']['events'][number];
 

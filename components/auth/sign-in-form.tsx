@@ -7,7 +7,7 @@ import { Field, Input } from '@/components/ui/field';
 import { FormError } from '@/components/ui/states';
 import { useSchemaForm } from '@/components/ui/use-schema-form';
 import { signInInput } from '@/lib/schemas/auth';
-import { useTRPC } from '@/lib/trpc/react';
+import { useTRPC } from '@/components/trpc/client';
 
 export function SignInForm({ destination }: { destination: string }) {
   const trpc = useTRPC();

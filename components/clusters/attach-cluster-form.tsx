@@ -23,8 +23,8 @@ import {
   labelKeyProblem,
   parseBaseDomainsText,
 } from '@/lib/schemas/cluster';
-import { useTRPC } from '@/lib/trpc/react';
-import type { RouterOutputs } from '@/lib/trpc/types';
+import { useTRPC } from '@/components/trpc/client';
+import type { RouterOutputs } from '@/components/trpc/types';
 
 export type AttachedCluster = RouterOutputs['clusters']['attach'];
 

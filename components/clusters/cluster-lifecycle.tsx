@@ -7,8 +7,8 @@ import { ClusterTokenReveal, InstallCommands } from '@/components/clusters/insta
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { errorMessage } from '@/lib/form-errors';
-import { useTRPC } from '@/lib/trpc/react';
-import type { RouterOutputs } from '@/lib/trpc/types';
+import { useTRPC } from '@/components/trpc/client';
+import type { RouterOutputs } from '@/components/trpc/types';
 
 type Rotated = RouterOutputs['clusters']['rotateToken'];
 

@@ -7,7 +7,7 @@ import { PrerequisitesChecklist } from '@/components/clusters/prerequisites-chec
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { cn } from '@/lib/cn';
 import { errorMessage } from '@/lib/form-errors';
-import { useTRPC } from '@/lib/trpc/react';
+import { useTRPC } from '@/components/trpc/client';
 
 /** Fast while we wait for the agent; once it has reported, a calmer pace is enough. */
 const WAITING_POLL_MS = 1_000;

@@ -8,8 +8,8 @@ import { EnvironmentChip } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { errorMessage, serverFieldErrors } from '@/lib/form-errors';
 import type { ProviderId } from '@/lib/providers';
-import { useTRPC } from '@/lib/trpc/react';
-import type { RouterOutputs } from '@/lib/trpc/types';
+import { useTRPC } from '@/components/trpc/client';
+import type { RouterOutputs } from '@/components/trpc/types';
 
 type ClusterDetail = RouterOutputs['clusters']['get'];
 

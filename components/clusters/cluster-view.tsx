@@ -15,8 +15,8 @@ import { type Column, DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
-import { useTRPC } from '@/lib/trpc/react';
-import type { RouterOutputs } from '@/lib/trpc/types';
+import { useTRPC } from '@/components/trpc/client';
+import type { RouterOutputs } from '@/components/trpc/types';
 
 type ClusterDetail = RouterOutputs['clusters']['get'];
 type NodePool = ClusterDetail['nodePools'][number];

@@ -18,8 +18,8 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
 import { PROVIDER_IDS } from '@/lib/providers';
 import { CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, type ClusterSortColumn, FLEET_PAGE_SIZES } from '@/lib/schemas/cluster';
-import { useTRPC } from '@/lib/trpc/react';
-import type { RouterOutputs } from '@/lib/trpc/types';
+import { useTRPC } from '@/components/trpc/client';
+import type { RouterOutputs } from '@/components/trpc/types';
 
 type FleetRow = RouterOutputs['clusters']['list']['rows'][number];
 

@@ -8,7 +8,7 @@ import { useSessionUser } from '@/components/auth/session-context';
 import { isActive, NAV_ITEMS } from '@/components/layout/nav';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/lib/cn';
-import { useTRPC } from '@/lib/trpc/react';
+import { useTRPC } from '@/components/trpc/client';
 
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();

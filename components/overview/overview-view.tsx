@@ -14,8 +14,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
 import { CLUSTER_STATUS_LABELS } from '@/lib/schemas/cluster';
-import { useTRPC } from '@/lib/trpc/react';
-import type { RouterOutputs } from '@/lib/trpc/types';
+import { useTRPC } from '@/components/trpc/client';
+import type { RouterOutputs } from '@/components/trpc/types';
 
 type Overview = RouterOutputs['clusters']['overview'];
 type AttentionRow = Overview['needingAttention'][number];

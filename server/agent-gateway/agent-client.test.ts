@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitFor } from '@/agent/testing/wait-for';
+import { waitFor } from '@/testing/wait-for';
 import type { ControlPlaneFrame } from '@/lib/agent-protocol';
 import { createAgentClient } from './agent-client';
 import { AgentCallError, agentClient, getAgentGateway } from './index';
 import { InProcessSessionRegistry } from './registry';
-import { insertCluster, startGateway, type GatewayHarness } from './testing/fixtures';
-import { ProtocolClient } from './testing/protocol-client';
+import { insertCluster, startGateway, type GatewayHarness } from '@/testing/gateway-fixtures';
+import { ProtocolClient } from '@/testing/protocol-client';
 
 type RequestFrame = Extract<ControlPlaneFrame, { type: 'request' }>;
 const isRequest = (f: ControlPlaneFrame): f is RequestFrame => f.type === 'request';

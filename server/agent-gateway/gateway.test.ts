@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitFor } from '@/agent/testing/wait-for';
+import { waitFor } from '@/testing/wait-for';
 import { clusterNodes, clusterReports, clusters, clusterTokens } from '@/db/schema';
 import { CLOSE_CODES, type ControlPlaneFrame } from '@/lib/agent-protocol';
-import { startGateway, insertCluster, type GatewayHarness } from './testing/fixtures';
-import { attemptUpgrade, clusterState, gpuNode, node, ProtocolClient } from './testing/protocol-client';
+import { startGateway, insertCluster, type GatewayHarness } from '@/testing/gateway-fixtures';
+import { attemptUpgrade, clusterState, gpuNode, node, ProtocolClient } from '@/testing/protocol-client';
 
 type ErrorFrame = Extract<ControlPlaneFrame, { type: 'error' }>;
 const isError = (f: ControlPlaneFrame): f is ErrorFrame => f.type === 'error';

@@ -4,8 +4,8 @@ import { openDatabase } from '@/db/client';
 import { clusterNodes, clusters } from '@/db/schema';
 import type { Logger } from '@/server/logger';
 import { ClusterStateWriter, markStaleSessionsDisconnected } from './persistence';
-import { insertCluster } from './testing/fixtures';
-import { clusterState, gpuNode, node } from './testing/protocol-client';
+import { insertCluster } from '@/testing/gateway-fixtures';
+import { clusterState, gpuNode, node } from '@/testing/protocol-client';
 
 /** Keeps what the writer logs, so tests can assert on it (and CI output stays clean). */
 function recordingLogger(lines: { level: string; msg: string }[]): Logger {

@@ -5,7 +5,7 @@ import { hashPassword } from '@/server/auth/password';
 import { findSessionUser, hashToken, SESSION_COOKIE } from '@/server/auth/session';
 import { bootstrap } from '@/server/bootstrap';
 import { resetSignInThrottle } from '@/server/services/sign-in';
-import { callerFor, contextFor, freshDb } from '@/server/testing/router-harness';
+import { callerFor, contextFor, freshDb } from '@/testing/router-harness';
 import { appRouter } from '@/server/root';
 import { createCallerFactory } from '@/server/trpc';
 import type { Db } from '@/db/client';

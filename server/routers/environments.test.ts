@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, clusterEnvironments, clusters, environments, workspaces } from '@/db/schema';
-import { routerHarness } from '@/server/testing/router-harness';
+import { routerHarness } from '@/testing/router-harness';
 
 type Harness = ReturnType<typeof routerHarness>;
 

@@ -8,7 +8,7 @@ import { gatewayState } from '@/server/agent-gateway/client';
 import type { AgentSessionHandle } from '@/server/agent-gateway/registry';
 import { hashClusterToken } from '@/server/services/cluster-token';
 import { setAgentSessionCutter } from '@/server/services/clusters/agent-sessions';
-import { routerHarness } from '@/server/testing/router-harness';
+import { routerHarness } from '@/testing/router-harness';
 
 type Harness = ReturnType<typeof routerHarness>;
 

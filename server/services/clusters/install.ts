@@ -1,10 +1,10 @@
 /**
  * What the admin runs in the cluster after attach or rotation, titled for the page.
  * The commands themselves come from the agent's own install artefacts
- * (agent/install/manifests.ts), so the page can never drift from the chart and the
+ * (lib/install/manifests.ts), so the page can never drift from the chart and the
  * manifests. Only the Secret command carries the token; the others name the Secret.
  */
-import { DEFAULT_AGENT_NAMESPACE, renderInstallCommands } from '@/agent/install/manifests';
+import { DEFAULT_AGENT_NAMESPACE, renderInstallCommands } from '@/lib/install/manifests';
 
 export const AGENT_TOKEN_SECRET = 'fleetdeck-agent-token';
 

@@ -4,8 +4,8 @@ import { openDatabase, setDb, type Db } from '@/db/client';
 import { clusters, clusterTokens } from '@/db/schema';
 import type { ProviderId } from '@/lib/providers';
 import { mintClusterToken } from '@/server/services/cluster-token';
-import { attachAgentGateway, type AgentGatewayOptions, type AttachedAgentGateway } from '../index';
-import { listenOnLoopback } from '@/agent/testing/loopback';
+import { attachAgentGateway, type AgentGatewayOptions, type AttachedAgentGateway } from '@/server/agent-gateway';
+import { listenOnLoopback } from '@/testing/loopback';
 
 export interface GatewayHarness {
   db: Db;

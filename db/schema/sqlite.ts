@@ -1,6 +1,8 @@
 /**
- * The control plane's store. One SQLite file, migrated by drizzle-kit
- * (`npm run db:generate` writes db/migrations; they are committed and applied at start).
+ * The store's tables on the embedded engine, SQLite. `postgres.ts` beside this file
+ * declares the same tables for PostgreSQL; `index.ts` checks at compile time that both
+ * give the same row types, and a test compares the two migrated schemas.
+ * `npm run db:generate` writes db/migrations/<engine>; they are committed and applied at start.
  *
  * Conventions: tables are plural; ids are integers; times are unix seconds
  * (`integer(..., { mode: 'timestamp' })`) defaulting to `unixepoch()`; JSON columns
@@ -17,6 +19,10 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import type { DetectedComponent, IngressClassState, PreflightResult, StorageClassState, Taint } from '@/lib/agent-protocol';
+import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
+import { ROLES } from '@/lib/permissions';
+import { PROVIDER_IDS } from '@/lib/providers';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp' })
@@ -37,7 +43,7 @@ export const users = sqliteTable(
     name: text('name').notNull(),
     /** `scrypt$N$r$p$salt$hash`, see server/auth/password.ts. */
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
+    role: text('role', { enum: ROLES }).notNull().default('member'),
     /** Users are deactivated, never deleted: the audit trail keeps pointing at them. */
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     lastSignInAt: integer('last_sign_in_at', { mode: 'timestamp' }),
@@ -103,7 +109,7 @@ export const environments = sqliteTable(
     /** `#rrggbb`. */
     color: text('color').notNull(),
     isProduction: integer('is_production', { mode: 'boolean' }).notNull().default(false),
-    optimizeFor: text('optimize_for', { enum: ['cost', 'availability'] })
+    optimizeFor: text('optimize_for', { enum: OPTIMIZE_FOR })
       .notNull()
       .default('cost'),
     createdAt: createdAt(),
@@ -114,16 +120,12 @@ export const environments = sqliteTable(
 
 // ── Clusters ────────────────────────────────────────────────────────────────
 
-export type ClusterStatus = 'awaiting_agent' | 'connected' | 'degraded' | 'disconnected';
-
 export const clusters = sqliteTable(
   'clusters',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
-    provider: text('provider', {
-      enum: ['aws-eks', 'gcp-gke', 'azure-aks', 'coreweave-cks', 'lambda-mk8s', 'fluidstack', 'generic'],
-    }).notNull(),
+    provider: text('provider', { enum: PROVIDER_IDS }).notNull(),
     region: text('region').notNull(),
     baseDomains: text('base_domains', { mode: 'json' }).$type<string[]>().notNull().default([]),
     prometheusUrl: text('prometheus_url').notNull(),
@@ -133,7 +135,7 @@ export const clusters = sqliteTable(
     addons: text('addons', { mode: 'json' }).$type<Record<string, boolean>>().notNull().default({}),
 
     /** Derived by server/services/cluster-status.ts from the facts below; stored so the fleet list can filter and sort on it. */
-    status: text('status', { enum: ['awaiting_agent', 'connected', 'degraded', 'disconnected'] })
+    status: text('status', { enum: CLUSTER_STATUSES })
       .$type<ClusterStatus>()
       .notNull()
       .default('awaiting_agent'),
@@ -215,7 +217,7 @@ export const clusterNodes = sqliteTable(
     /** Capacity as reported: `{ cpu: "96", memory: "1056Gi", "nvidia.com/gpu": "8" }`. */
     capacity: text('capacity', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
     taints: text('taints', { mode: 'json' })
-      .$type<{ key: string; value?: string; effect: string }[]>()
+      .$type<Taint[]>()
       .notNull()
       .default([]),
     updatedAt: updatedAt(),
@@ -236,21 +238,21 @@ export const clusterReports = sqliteTable('cluster_reports', {
     .references(() => clusters.id, { onDelete: 'cascade' }),
   namespaces: text('namespaces', { mode: 'json' }).$type<string[]>().notNull().default([]),
   storageClasses: text('storage_classes', { mode: 'json' })
-    .$type<{ name: string; provisioner: string; isDefault: boolean }[]>()
+    .$type<StorageClassState[]>()
     .notNull()
     .default([]),
   ingressClasses: text('ingress_classes', { mode: 'json' })
-    .$type<{ name: string; controller: string; isDefault: boolean }[]>()
+    .$type<IngressClassState[]>()
     .notNull()
     .default([]),
   /** Components found installed: `{ id, managedByFleetdeck, evidence }`. */
   components: text('components', { mode: 'json' })
-    .$type<{ id: string; managedByFleetdeck: boolean; evidence: string }[]>()
+    .$type<DetectedComponent[]>()
     .notNull()
     .default([]),
   /** Preflight results: `{ id, status: pass|fail|unknown, detail }`. */
   preflight: text('preflight', { mode: 'json' })
-    .$type<{ id: string; status: 'pass' | 'fail' | 'unknown'; detail: string }[]>()
+    .$type<PreflightResult[]>()
     .notNull()
     .default([]),
   /** Optional resources the API server refused (403/404), reported not fatal. */

@@ -8,7 +8,7 @@ import {
   renderInstallCommands,
   shellQuote,
   type PolicyRule,
-} from '@/agent/install/manifests';
+} from '@/lib/install/manifests';
 
 const CHART = path.join(import.meta.dirname, '..', 'chart');
 const TOKEN = 'fdct_Zx9_secret-token-value-0123456789abcdefghij';

@@ -3,7 +3,7 @@
  * `/api/v1/query(_range)` answered by a function you provide, in Prometheus' envelope.
  */
 import http from 'node:http';
-import { listenOnLoopback } from '@/agent/testing/loopback';
+import { listenOnLoopback } from '@/testing/loopback';
 
 /** What a query answers: Prometheus' `data`, or an error envelope with an HTTP status. */
 export type FakePrometheusAnswer =

@@ -4,10 +4,10 @@
  */
 import { COMPONENT_SIGNATURES } from '@/agent/components';
 import { type AgentHandle, startAgent } from '@/agent/agent';
-import { FakeKubeApi } from '@/agent/testing/fake-kube-api';
-import { FakePrometheus } from '@/agent/testing/fake-prometheus';
-import { buildGpuNode, buildNode, GPU_TAINT, MANAGED_BY_LABEL } from '@/agent/testing/kube-objects';
-import type { DemoCluster } from '@/server/demo/fleet';
+import { FakeKubeApi } from '@/testing/fake-kube-api';
+import { FakePrometheus } from '@/testing/fake-prometheus';
+import { buildGpuNode, buildNode, GPU_TAINT, MANAGED_BY_LABEL } from '@/testing/kube-objects';
+import type { DemoCluster } from '@/demo/fleet';
 
 export interface SimulatedClusterOptions {
   cluster: DemoCluster;

@@ -19,9 +19,9 @@ import {
   type ControlPlaneFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
-import { applyStateChanges } from '@/agent/testing/apply-changes';
-import { waitFor } from '@/agent/testing/wait-for';
-import { listenOnLoopback } from '@/agent/testing/loopback';
+import { applyStateChanges } from '@/testing/apply-changes';
+import { waitFor } from '@/testing/wait-for';
+import { listenOnLoopback } from '@/testing/loopback';
 
 type ResponseOf = Extract<AgentFrame, { type: 'response' }>;
 type HelloOf = Extract<AgentFrame, { type: 'hello' }>;

@@ -43,8 +43,8 @@ import {
   buildPod,
   buildStorageClass,
   type NodeOptions,
-} from '@/agent/testing/kube-objects';
-import { listenOnLoopback } from '@/agent/testing/loopback';
+} from '@/testing/kube-objects';
+import { listenOnLoopback } from '@/testing/loopback';
 
 // ── Resource catalogue ───────────────────────────────────────────────────────
 

@@ -24,8 +24,8 @@ const { attachClusterInput } = await import('@/lib/schemas/cluster');
 const { startControlPlane, StartupError } = await import('@/server/http/control-plane');
 const { attachCluster } = await import('@/server/services/clusters/attach');
 const { rotateClusterToken } = await import('@/server/services/clusters/lifecycle');
-const { DEMO_FLEET } = await import('@/server/demo/fleet');
-const { SimulatedCluster } = await import('@/server/demo/simulated-cluster');
+const { DEMO_FLEET } = await import('@/demo/fleet');
+const { SimulatedCluster } = await import('@/demo/simulated-cluster');
 
 const port = Number(process.env.PORT ?? 3000);
 const controlPlane = await startControlPlane({ port, hostname: process.env.HOSTNAME_BIND ?? '0.0.0.0' }).catch((error: unknown) => {

@@ -8,9 +8,9 @@ import {
   type V1Node,
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeKubeApi, parseLabelSelector } from '@/agent/testing/fake-kube-api';
-import { buildGpuNode } from '@/agent/testing/kube-objects';
-import { waitFor } from '@/agent/testing/wait-for';
+import { FakeKubeApi, parseLabelSelector } from '@/testing/fake-kube-api';
+import { buildGpuNode } from '@/testing/kube-objects';
+import { waitFor } from '@/testing/wait-for';
 
 describe('FakeKubeApi, driven by the real @kubernetes/client-node', () => {
   let kube: FakeKubeApi;

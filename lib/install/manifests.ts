@@ -7,7 +7,7 @@
  * Pure: no I/O, so the UI, the server and the tests share it.
  */
 import { stringify } from 'yaml';
-import { AGENT_VERSION } from '@/agent/version';
+import { AGENT_VERSION } from '@/lib/agent-version';
 
 export const DEFAULT_AGENT_NAMESPACE = 'fleetdeck-agent';
 export const AGENT_NAME = 'fleetdeck-agent';

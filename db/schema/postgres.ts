@@ -1,0 +1,241 @@
+/**
+ * The store's tables on PostgreSQL: the same tables, columns, defaults, indexes and
+ * foreign keys as `sqlite.ts`, in PostgreSQL's own types. Keep the two in step:
+ * `index.ts` fails to compile when their row types differ, and
+ * `db/schema-drift.test.ts` fails when the migrated schemas do.
+ *
+ * Instants are `timestamptz` truncated to whole seconds, the precision SQLite's
+ * `unixepoch()` columns keep, so both engines store the same instants.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { DetectedComponent, IngressClassState, PreflightResult, StorageClassState, Taint } from '@/lib/agent-protocol';
+import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
+import { ROLES } from '@/lib/permissions';
+import { PROVIDER_IDS } from '@/lib/providers';
+
+/** A point in time, stored to the second (as SQLite stores it), read back as a `Date`. */
+const instant = customType<{ data: Date; driverData: string | Date }>({
+  dataType: () => 'timestamp(0) with time zone',
+  toDriver: (value) => new Date(Math.floor(value.getTime() / 1000) * 1000).toISOString(),
+  fromDriver: (value) => (value instanceof Date ? value : new Date(value)),
+});
+
+const NOW = sql`date_trunc('second', now())`;
+const createdAt = () => instant('created_at').notNull().default(NOW);
+const updatedAt = () => instant('updated_at').notNull().default(NOW);
+const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+
+// ── People ──────────────────────────────────────────────────────────────────
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ROLES }).notNull().default('member'),
+    active: boolean('active').notNull().default(true),
+    lastSignInAt: instant('last_sign_in_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_unique').on(t.email)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+// ── Audit ───────────────────────────────────────────────────────────────────
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: id(),
+    at: instant('at').notNull().default(NOW),
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    targetLabel: text('target_label'),
+    before: jsonb('before').$type<Record<string, unknown> | null>(),
+    after: jsonb('after').$type<Record<string, unknown> | null>(),
+    ip: text('ip'),
+  },
+  (t) => [
+    index('audit_events_target_idx').on(t.targetType, t.targetId),
+    index('audit_events_at_idx').on(t.at),
+    index('audit_events_actor_idx').on(t.actorUserId),
+  ],
+);
+
+// ── Environments ────────────────────────────────────────────────────────────
+
+export const environments = pgTable(
+  'environments',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    color: text('color').notNull(),
+    isProduction: boolean('is_production').notNull().default(false),
+    optimizeFor: text('optimize_for', { enum: OPTIMIZE_FOR }).notNull().default('cost'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('environments_name_unique').on(t.name)],
+);
+
+// ── Clusters ────────────────────────────────────────────────────────────────
+
+export const clusters = pgTable(
+  'clusters',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    provider: text('provider', { enum: PROVIDER_IDS }).notNull(),
+    region: text('region').notNull(),
+    baseDomains: jsonb('base_domains').$type<string[]>().notNull().default([]),
+    prometheusUrl: text('prometheus_url').notNull(),
+    nodePoolLabel: text('node_pool_label').notNull(),
+    gpuTypeLabel: text('gpu_type_label').notNull(),
+    addons: jsonb('addons').$type<Record<string, boolean>>().notNull().default({}),
+    status: text('status', { enum: CLUSTER_STATUSES }).$type<ClusterStatus>().notNull().default('awaiting_agent'),
+    statusReasons: jsonb('status_reasons').$type<string[]>().notNull().default([]),
+    connectedAt: instant('connected_at'),
+    lastSeenAt: instant('last_seen_at'),
+    disconnectedAt: instant('disconnected_at'),
+    agentVersion: text('agent_version'),
+    kubernetesVersion: text('kubernetes_version'),
+    nodeCount: integer('node_count'),
+    readyNodeCount: integer('ready_node_count'),
+    gpuCount: integer('gpu_count'),
+    gpusByType: jsonb('gpus_by_type').$type<Record<string, number>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('clusters_name_unique').on(t.name),
+    index('clusters_status_idx').on(t.status),
+    index('clusters_provider_idx').on(t.provider),
+    index('clusters_region_idx').on(t.region),
+  ],
+);
+
+export const clusterEnvironments = pgTable(
+  'cluster_environments',
+  {
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'restrict' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clusterId, t.environmentId] }),
+    index('cluster_environments_env_idx').on(t.environmentId),
+  ],
+);
+
+export const clusterTokens = pgTable(
+  'cluster_tokens',
+  {
+    id: id(),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('cluster_tokens_hash_unique').on(t.tokenHash),
+    index('cluster_tokens_cluster_idx').on(t.clusterId),
+  ],
+);
+
+// ── Reported cluster state (written by the agent gateway) ───────────────────
+
+export const clusterNodes = pgTable(
+  'cluster_nodes',
+  {
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    nodePool: text('node_pool'),
+    gpuType: text('gpu_type'),
+    gpuCount: integer('gpu_count').notNull().default(0),
+    ready: boolean('ready').notNull(),
+    capacity: jsonb('capacity').$type<Record<string, string>>().notNull().default({}),
+    taints: jsonb('taints').$type<Taint[]>().notNull().default([]),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clusterId, t.name] }),
+    index('cluster_nodes_gpu_type_idx').on(t.gpuType),
+  ],
+);
+
+export const clusterReports = pgTable('cluster_reports', {
+  clusterId: integer('cluster_id')
+    .primaryKey()
+    .references(() => clusters.id, { onDelete: 'cascade' }),
+  namespaces: jsonb('namespaces').$type<string[]>().notNull().default([]),
+  storageClasses: jsonb('storage_classes').$type<StorageClassState[]>().notNull().default([]),
+  ingressClasses: jsonb('ingress_classes').$type<IngressClassState[]>().notNull().default([]),
+  components: jsonb('components').$type<DetectedComponent[]>().notNull().default([]),
+  preflight: jsonb('preflight').$type<PreflightResult[]>().notNull().default([]),
+  warnings: jsonb('warnings').$type<string[]>().notNull().default([]),
+  snapshotAt: instant('snapshot_at'),
+  updatedAt: updatedAt(),
+});
+
+// ── Workspaces ──────────────────────────────────────────────────────────────
+
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: id(),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    environmentId: integer('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'restrict' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('workspaces_cluster_name_unique').on(t.clusterId, t.name),
+    index('workspaces_environment_idx').on(t.environmentId),
+    check('workspaces_name_len', sql`char_length(${t.name}) between 3 and 32`),
+  ],
+);
