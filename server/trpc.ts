@@ -1,64 +1,55 @@
 /**
  * The one place tRPC is initialised.
  *
- * 1. Context: the database, the signed-in user (if any), and the request's facts.
+ * 1. Context: the control plane (built once at start), the caller as a `Principal`,
+ *    and the request's facts.
  * 2. Initialisation: transformer and the error formatter that turns validation and
  *    domain errors into field errors a form can show, and never leaks internals.
  * 3. Procedures: every procedure declares its access through one of the builders at
- *    the bottom (`publicProcedure`, `authedProcedure`, `permissionProcedure(...)`);
- *    a test walks the router and fails on any procedure without a declaration.
+ *    the bottom; access itself is decided by `authorize` (server/access/authorize.ts).
+ *    A test walks the router and fails on any procedure without a declaration, and on
+ *    one that takes a resource's identity without naming the resource.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
-import type { Db } from '@/db/client';
-import { getDb } from '@/db/client';
-import { type AccessDeclaration, type Permission, roleHas } from '@/lib/permissions';
-import { findSessionUser, readCookie, SESSION_COOKIE, type SessionUser } from '@/server/auth/session';
-import { DomainError, isUniqueViolation } from '@/server/errors';
-import { logger } from '@/server/logger';
+import { type AccessDeclaration, type Permission } from '@/lib/permissions';
+import { authorize, requireUser, type Resource, type ResourceType } from '@/server/access/authorize';
+import type { Principal, UserPrincipal } from '@/server/access/principal';
+import type { ControlPlane } from '@/server/control-plane';
+import { DomainError } from '@/server/errors';
+import { errorMessage } from '@/server/logger';
 import type { Actor } from '@/server/services/audit';
 
 // ── 1. Context ─────────────────────────────────────────────────────────────
 
-export interface Context {
-  db: Db;
-  user: SessionUser | null;
-  /** The raw session cookie value, so sign-out can revoke exactly this session. */
-  sessionToken: string | undefined;
+/** What the HTTP layer learned about the request, before any procedure runs. */
+export interface RequestFacts {
+  /** The client's address (see server/http for how proxies are trusted). */
   ip: string | null;
   userAgent: string | null;
-  /** Headers added to the response (Set-Cookie). */
-  resHeaders: Headers;
   /** Whether cookies must carry `Secure` (the request came over HTTPS). */
   secure: boolean;
   /** `scheme://host` this request reached us on: where agents dial when FLEETDECK_PUBLIC_URL is unset. */
   origin: string | null;
 }
 
-export function createContext(opts: { req: Request; resHeaders: Headers; db?: Db }): Context {
-  const db = opts.db ?? getDb();
-  const headers = opts.req.headers;
-  const sessionToken = readCookie(headers.get('cookie'), SESSION_COOKIE);
-  const secure = headers.get('x-forwarded-proto') === 'https';
-  const host = headers.get('x-forwarded-host') ?? headers.get('host');
-  return {
-    db,
-    user: findSessionUser(db, sessionToken),
-    sessionToken,
-    // server.ts sets x-forwarded-for from the socket unless a trusted proxy already did.
-    ip: headers.get('x-forwarded-for')?.split(',')[0]?.trim() || null,
-    userAgent: headers.get('user-agent'),
-    resHeaders: opts.resHeaders,
-    secure,
-    origin: host ? `${secure ? 'https' : 'http'}://${host}` : null,
-  };
+export interface Context {
+  cp: ControlPlane;
+  principal: Principal;
+  request: RequestFacts;
+  /** Headers added to the response (Set-Cookie). */
+  resHeaders: Headers;
 }
 
 // ── 2. Initialisation ──────────────────────────────────────────────────────
 
 export interface ProcedureMeta {
   access: AccessDeclaration;
+  /** The kind of resource the input identifies, checked per call by `authorize`. */
+  resource?: ResourceType;
+  /** The kind of resource this procedure creates (its input names a new one, not an existing one). */
+  creates?: ResourceType;
 }
 
 const t = initTRPC
@@ -84,8 +75,10 @@ const t = initTRPC
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 
+const GENERIC_FAILURE = 'Something went wrong on the server. Try again; if it persists, check the server log.';
+
 /** Domain errors become tRPC errors; anything else is logged and answered generically. */
-const errorMapping = t.middleware(async ({ next, path }) => {
+const errorMapping = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (result.ok) return result;
   const error = result.error;
@@ -93,12 +86,9 @@ const errorMapping = t.middleware(async ({ next, path }) => {
   if (cause instanceof DomainError) {
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
-  if (isUniqueViolation(cause)) {
-    throw new TRPCError({ code: 'CONFLICT', message: 'That name is already taken', cause });
-  }
   if (error.code === 'INTERNAL_SERVER_ERROR') {
-    logger.error('procedure failed', { path, error: cause?.message ?? error.message });
-    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again; if it persists, check the server log.' });
+    ctx.cp.log.error('procedure failed', { path, error: errorMessage(cause ?? error) });
+    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_FAILURE });
   }
   return result;
 });
@@ -107,31 +97,46 @@ const base = t.procedure.use(errorMapping);
 
 // ── 3. Procedures ──────────────────────────────────────────────────────────
 
-/** Sign-in and health only. */
+function actorOf(ctx: Context, user: UserPrincipal): Actor {
+  return { userId: user.userId, label: user.email, ip: ctx.request.ip };
+}
+
+/** Sign-in, the session probe and health only. */
 export const publicProcedure = base.meta({ access: 'public' });
-
-function requireUser(user: SessionUser | null): SessionUser {
-  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
-  return user;
-}
-
-function actorOf(ctx: Context, user: SessionUser): Actor {
-  return { userId: user.id, label: user.email, ip: ctx.ip };
-}
 
 /** Any signed-in user, for what concerns only themselves. */
 export const authedProcedure = base.meta({ access: 'authenticated' }).use(({ ctx, next }) => {
-  const user = requireUser(ctx.user);
+  const user = requireUser(ctx.principal);
   return next({ ctx: { ...ctx, user, actor: actorOf(ctx, user) } });
 });
 
-/** A signed-in user whose role holds `permission`. */
-export function permissionProcedure(permission: Permission) {
-  return base.meta({ access: permission }).use(({ ctx, next }) => {
-    const user = requireUser(ctx.user);
-    if (!roleHas(user.role, permission)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'Your role does not allow this' });
-    }
+/**
+ * A signed-in caller allowed `permission` on no single resource: lists (which filter
+ * with `visibleScope`) and creations (`creates` names what they make).
+ */
+export function permissionProcedure(permission: Permission, options: { creates?: ResourceType } = {}) {
+  return base.meta({ access: permission, creates: options.creates }).use(({ ctx, next }) => {
+    const user = authorize(ctx.principal, permission);
     return next({ ctx: { ...ctx, user, actor: actorOf(ctx, user) } });
   });
+}
+
+/**
+ * A signed-in caller allowed `permission` on the one resource its input names. The
+ * role is checked before the input is parsed (a stranger learns nothing from a
+ * validation error), then `authorize` decides on the resource itself.
+ */
+export function resourceProcedure<S extends z.ZodType>(
+  permission: Permission,
+  resource: ResourceType,
+  input: S,
+  resourceOf: (input: z.output<S>) => Resource,
+) {
+  return permissionProcedure(permission)
+    .meta({ access: permission, resource })
+    .input(input)
+    .use(({ ctx, input: parsed, next }) => {
+      authorize(ctx.principal, permission, resourceOf(parsed as z.output<S>));
+      return next();
+    });
 }
