@@ -1,7 +1,4 @@
-import { auditEvents } from '@/db/schema';
-import type { Tx } from '@/db/client';
-
-export type { Tx };
+import { tablesOf, type Db } from '@/server/store';
 
 /** Who did it: a signed-in user, or the system itself (`userId: null`). */
 export interface Actor {
@@ -25,8 +22,10 @@ export interface AuditEntry {
  * Appends one audit row. Call it inside the mutation's transaction so the change and
  * its record commit or roll back together.
  */
-export function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): void {
-  tx.insert(auditEvents)
+export async function recordAudit(tx: Db, actor: Actor, entry: AuditEntry): Promise<void> {
+  const { auditEvents } = tablesOf(tx);
+  await tx
+    .insert(auditEvents)
     .values({
       actorUserId: actor.userId,
       actorLabel: actor.label,
@@ -37,6 +36,5 @@ export function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): void {
       before: entry.before ?? null,
       after: entry.after ?? null,
       ip: actor.ip,
-    })
-    .run();
+    });
 }

@@ -6,7 +6,7 @@ import { openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
 import type { Store } from './types';
 
-export type { Db, Engine, Store } from './types';
+export { tablesOf, type Db, type Engine, type Store } from './types';
 export { constraintError } from './constraint-errors';
 
 export type DatabaseConfig = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize?: number };

@@ -33,3 +33,12 @@ export interface Store {
   execute(on: Db, statement: SQL): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The tables of the engine a handle belongs to (drizzle keeps the schema it was opened
+ * with on every database and transaction), so a function given only `tx` can build its
+ * statements without being handed the store too.
+ */
+export function tablesOf(db: Db): Tables {
+  return db._.fullSchema;
+}
