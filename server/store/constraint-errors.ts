@@ -64,5 +64,9 @@ export function constraintError(error: unknown): ConflictError | PreconditionErr
     return rule ? ConflictError.onField(rule.field, rule.message) : new ConflictError(GENERIC_CONFLICT);
   }
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return new PreconditionError(GENERIC_FOREIGN_KEY);
+  // SQLite enforces ON DELETE RESTRICT with an internal trigger, and says so in the code.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER' && cause.message === 'FOREIGN KEY constraint failed') {
+    return new PreconditionError(GENERIC_FOREIGN_KEY);
+  }
   return undefined;
 }
