@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, type ClusterState } from '@/lib/agent-protocol';
 import { startAgent, type AgentHandle, type AgentOptions } from '@/agent/agent';
-import { FakeControlPlane, type FakeAgentConnection } from '@/testing/fake-control-plane';
+import { ControlPlaneGaveUp, FakeControlPlane, type FakeAgentConnection } from '@/testing/fake-control-plane';
 import { FakeKubeApi } from '@/testing/fake-kube-api';
 import { FakePrometheus } from '@/testing/fake-prometheus';
 import { buildGpuNode, buildNode } from '@/testing/kube-objects';
@@ -265,10 +265,10 @@ describe('agent: connection lifecycle', () => {
     expect(logLines.some((l) => l.includes('fdct_wrong_token'))).toBe(false);
   });
 
-  it('stops with a failure when the session is closed with 4001 (revoked)', async () => {
+  it('stops with a failure when the session is revoked (4001)', async () => {
     const { agent, conn } = await connectedAgent();
     controlPlane.revokeToken(TOKEN);
-    conn.close(CLOSE_CODES.revoked, 'token rotated');
+    conn.revoke('token rotated');
     expect(await agent.done).toMatchObject({ ok: false, reason: 'token_rejected' });
     expect(controlPlane.connections).toHaveLength(1);
     expect(controlPlane.refusedUpgrades).toEqual([]);
@@ -289,6 +289,32 @@ describe('agent: connection lifecycle', () => {
     await controlPlane.waitForSnapshot(second);
     const line = logLines.find((l) => l.includes("another agent took over this cluster's session"));
     expect(JSON.parse(line ?? '{}')).toMatchObject({ closeCode: 4000, reconnectInMs: 300 });
+  });
+
+  it('reconnects at once when asked to (4004), without backing off, and sends a fresh snapshot each time', async () => {
+    // A backoff this long would show: only an immediate redial makes the deadlines below.
+    const { agent, conn } = await connectedAgent({ reconnect: { baseMs: 20_000, capMs: 30_000 } });
+    await waitFor(() => kube.openWatchCount('nodes') === 1);
+    kube.addNode(buildNode({ name: 'cpu-2', nodePool: 'system' }));
+    conn.reconnect('moving the session');
+    const second = await controlPlane.waitForConnection(2, 3000);
+    expect((await controlPlane.waitForSnapshot(second)).nodes.map((n) => n.name)).toContain('cpu-2');
+    second.reconnect();
+    const third = await controlPlane.waitForConnection(3, 3000);
+    await controlPlane.waitForSnapshot(third);
+
+    expect(conn.closeCode).toBe(CLOSE_CODES.reconnect);
+    expect([second, third].map((c) => c.frames.map((f) => f.type).slice(0, 2))).toEqual([
+      ['hello', 'snapshot'],
+      ['hello', 'snapshot'],
+    ]);
+    const asked = logLines.filter((l) => l.includes('the control plane asked for a new session'));
+    expect(asked.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'info', closeCode: 4004, reconnectInMs: 0 }),
+      expect.objectContaining({ level: 'info', closeCode: 4004, reconnectInMs: 0 }),
+    ]);
+    expect(await Promise.race([agent.done.then(() => 'stopped'), Promise.resolve('running')])).toBe('running');
+    expect(agent.connected).toBe(true);
   });
 
   it('reconnects after a drop and sends a fresh snapshot with what changed meanwhile', async () => {
@@ -340,12 +366,18 @@ describe('agent: connection lifecycle', () => {
     await controlPlane.waitForConnection(2, 3000);
   });
 
-  it('answers a malformed frame with an error frame and stays connected', async () => {
+  it('answers a malformed frame with an error frame saying what is wrong, and stays connected', async () => {
     const { agent, conn } = await connectedAgent();
     conn.socket.send('{not json');
     conn.send({ type: 'teleport' });
-    await waitFor(() => conn.framesOf('error').length === 2);
-    expect(conn.framesOf('error')[0]).toMatchObject({ code: 'bad_frame' });
+    conn.send({ type: 'request', id: 'r1', method: 'prometheus.query', params: { query: 'up' } });
+    await waitFor(() => conn.framesOf('error').length === 3);
+    expect(conn.framesOf('error')).toEqual([
+      { type: 'error', code: 'bad_frame', message: 'frame is not JSON' },
+      { type: 'error', code: 'bad_frame', message: 'unexpected frame: unknown frame type "teleport"' },
+      { type: 'error', code: 'bad_frame', message: expect.stringContaining('deadlineMs') },
+    ]);
+    expect(conn.framesOf('response')).toEqual([]);
     expect(agent.connected).toBe(true);
   });
 });
@@ -365,11 +397,44 @@ describe('agent: requests from the control plane', () => {
     ]);
   });
 
-  it('answers an unknown method with an error response', async () => {
+  it('answers an unknown method with unknown_method and bad params with bad_params', async () => {
     const { conn, agent } = await connectedAgent();
-    const response = await conn.request('pods.exec', { pod: 'x' });
-    expect(response).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await conn.request('pods.exec', { pod: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method', message: 'this agent does not serve method "pods.exec"' },
+    });
+    expect(await conn.request('prometheus.query', { promql: 'up' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_params', message: expect.stringContaining('query') },
+    });
+    expect(prometheus.queries).toEqual([]);
     expect(agent.connected).toBe(true);
+  });
+
+  it('answers deadline_exceeded itself before the control plane stops waiting', async () => {
+    const slow = await new FakePrometheus({ delayMs: 5000 }).start();
+    try {
+      const { conn, agent } = await connectedAgent({ prometheusUrl: slow.url });
+      const started = Date.now();
+      // Rejects with ControlPlaneGaveUp if the agent's own answer does not come first.
+      const response = await conn.request('prometheus.query', { query: 'up' }, 1000);
+      const elapsed = Date.now() - started;
+      expect(response).toMatchObject({
+        ok: false,
+        error: { code: 'deadline_exceeded', message: 'prometheus.query did not finish within 750 ms (of the 1000 ms allowed)' },
+      });
+      expect(elapsed).toBeLessThan(1000);
+      expect(agent.connected).toBe(true);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('is given up on by the control plane when it does not answer at all', async () => {
+    const { conn } = await connectedAgent();
+    conn.socket.pause();
+    await expect(conn.request('prometheus.query', { query: 'up' }, 200)).rejects.toBeInstanceOf(ControlPlaneGaveUp);
+    conn.socket.resume();
   });
 
   it('creates a workspace namespace with labels, once', async () => {

@@ -1,7 +1,8 @@
 /**
  * The Fleetdeck agent: reads its cluster through the Kubernetes API and keeps one
  * outbound WebSocket to the control plane, reconnecting with capped, jittered backoff
- * until it is stopped or the control plane rejects its token.
+ * (at once when the control plane closes with `reconnect`) until it is stopped or the
+ * control plane rejects its token (`revoked`).
  *
  * `startAgent` is what the CLI (`agent/main.ts`), the tests, the e2e suite and the demo
  * fleet all run, so many agents can share one process.
@@ -159,10 +160,8 @@ class Agent {
         if (end.welcomed && end.welcomedForMs >= (this.options.reconnect?.healthyAfterMs ?? 10_000)) {
           this.backoff.reset();
         }
-        // Two agents sharing a token would otherwise take the session from each other in a tight loop.
-        const replaced = end.closeCode === CLOSE_CODES.replaced;
-        const delayMs = replaced ? (this.options.reconnect?.capMs ?? 30_000) : this.backoff.next();
-        this.log.warn(replaced ? 'another agent took over this cluster\'s session' : 'disconnected from the control plane', {
+        const { delayMs, why, level } = this.nextDial(end);
+        this.log[level](why, {
           httpStatus: end.httpStatus,
           closeCode: end.closeCode,
           closeReason: end.closeReason || undefined,
@@ -181,6 +180,24 @@ class Agent {
 
   private get agentVersion(): string {
     return this.options.agentVersion ?? AGENT_VERSION;
+  }
+
+  /** When to dial again after a session that was not fatal, and what to log about it. */
+  private nextDial(end: SessionEnd): { delayMs: number; why: string; level: 'info' | 'warn' } {
+    switch (end.closeCode) {
+      // Asked for on purpose (e.g. the control plane moved the session): no penalty.
+      case CLOSE_CODES.reconnect:
+        return { delayMs: 0, why: 'the control plane asked for a new session; reconnecting now', level: 'info' };
+      // Two agents sharing a token would otherwise take the session from each other in a tight loop.
+      case CLOSE_CODES.replaced:
+        return {
+          delayMs: this.options.reconnect?.capMs ?? 30_000,
+          why: "another agent took over this cluster's session",
+          level: 'warn',
+        };
+      default:
+        return { delayMs: this.backoff.next(), why: 'disconnected from the control plane', level: 'warn' };
+    }
   }
 
   private fatalExit(end: SessionEnd): Extract<AgentExit, { ok: false }> | undefined {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseFrame } from '@/lib/agent-protocol';
+import { responseFrame, type PrometheusData, type RequestFrame } from '@/lib/agent-protocol';
 import { createAgentLogger } from '@/agent/logger';
 import { createAgentHandlers, RequestDispatcher, type AgentHandlers } from '@/agent/requests';
-import { FakePrometheus } from '@/testing/fake-prometheus';
+import { FakePrometheus, type FakePrometheusAnswer } from '@/testing/fake-prometheus';
 
 const logger = createAgentLogger({ write: () => undefined });
-const request = (method: string, params: unknown, deadlineMs = 2000, id = 'r1') => ({
+const request = (method: string, params: unknown, deadlineMs = 2000, id = 'r1'): RequestFrame => ({
   type: 'request',
   id,
   method,
@@ -13,23 +13,42 @@ const request = (method: string, params: unknown, deadlineMs = 2000, id = 'r1') 
   deadlineMs,
 });
 
+/** Real Prometheus answers, one per result type, keyed by the query that asks for it. */
+const ANSWERS: Record<string, PrometheusData> = {
+  'up': { resultType: 'vector', result: [{ metric: { job: 'node' }, value: [1700000000.5, '1'] }] },
+  'up[1m]': {
+    resultType: 'matrix',
+    result: [{ metric: { job: 'node' }, values: [[1700000000, '1'], [1700000015, '0']] }],
+  },
+  'scalar(1)': { resultType: 'scalar', result: [1700000000, '1'] },
+  '"hello"': { resultType: 'string', result: [1700000000, 'hello'] },
+};
+
+function answer(path: string, params: URLSearchParams): FakePrometheusAnswer {
+  const query = params.get('query') ?? '';
+  if (query === 'bad(') return { status: 400, errorType: 'bad_data', error: 'parse error at char 5' };
+  if (query === 'unreadable') return { malformedData: { resultType: 'vector', result: [{ value: [1, 42] }] } };
+  if (query === 'histogram') return { malformedData: { resultType: 'histogram', result: [] } };
+  if (path.endsWith('range')) return { data: ANSWERS['up[1m]'] ?? { resultType: 'matrix', result: [] } };
+  return { data: ANSWERS[query] ?? { resultType: 'vector', result: [] } };
+}
+
 describe('RequestDispatcher', () => {
-  const prometheus = new FakePrometheus({
-    answer: (path, params) =>
-      params.get('query') === 'bad('
-        ? { status: 400, errorType: 'bad_data', error: 'parse error at char 5' }
-        : { data: { resultType: path.endsWith('range') ? 'matrix' : 'vector', result: [{ value: [1, '42'] }] } },
-  });
+  const prometheus = new FakePrometheus({ answer });
+  // Vectors a query answers in a range query's place: a Prometheus the agent cannot trust.
+  const confused = new FakePrometheus({ answer: () => ({ data: { resultType: 'vector', result: [] } }) });
   const slow = new FakePrometheus({ delayMs: 500 });
   const ensured: string[] = [];
   let dispatcher: RequestDispatcher;
 
   beforeAll(async () => {
     await prometheus.start();
+    await confused.start();
     await slow.start();
   });
   afterAll(async () => {
     await prometheus.stop();
+    await confused.stop();
     await slow.stop();
   });
 
@@ -47,16 +66,46 @@ describe('RequestDispatcher', () => {
       }),
     });
 
+  it.each(['up', 'scalar(1)', '"hello"'])('returns the typed %s result of an instant query', async (query) => {
+    const response = await makeDispatcher(() => prometheus.url).dispatch(request('prometheus.query', { query }));
+    expect(response).toEqual({ type: 'response', id: 'r1', ok: true, result: ANSWERS[query] });
+  });
+
+  it('returns the matrix of a range query', async () => {
+    const response = await makeDispatcher(() => prometheus.url).dispatch(
+      request('prometheus.queryRange', { query: 'up', start: 1, end: 61, step: 15 }),
+    );
+    expect(response).toEqual({ type: 'response', id: 'r1', ok: true, result: ANSWERS['up[1m]'] });
+  });
+
+  it('drops fields outside the protocol shape instead of passing them on', async () => {
+    const extra = new FakePrometheus({
+      answer: () => ({
+        malformedData: { resultType: 'scalar', result: [1, '2'], stats: { timings: { evalTotalTime: 0.1 } } },
+      }),
+    });
+    await extra.start();
+    try {
+      const response = await makeDispatcher(() => extra.url).dispatch(request('prometheus.query', { query: '2' }));
+      expect(response).toEqual({ type: 'response', id: 'r1', ok: true, result: { resultType: 'scalar', result: [1, '2'] } });
+    } finally {
+      await extra.stop();
+    }
+  });
+
   it.each([
     {
-      when: 'an instant query succeeds',
-      frame: request('prometheus.query', { query: 'up', time: 1700000000 }),
-      expected: { ok: true, result: { resultType: 'vector', result: [{ value: [1, '42'] }] } },
+      when: 'Prometheus answers a sample it cannot read',
+      frame: request('prometheus.query', { query: 'unreadable' }),
+      expected: {
+        ok: false,
+        error: { code: 'upstream_error', message: expect.stringMatching(/cannot read at result\.0\.metric/) },
+      },
     },
     {
-      when: 'a range query succeeds',
-      frame: request('prometheus.queryRange', { query: 'up', start: 1, end: 61, step: 15 }),
-      expected: { ok: true, result: { resultType: 'matrix' } },
+      when: 'Prometheus answers an unknown result type',
+      frame: request('prometheus.query', { query: 'histogram' }),
+      expected: { ok: false, error: { code: 'upstream_error', message: expect.stringContaining('cannot read') } },
     },
     {
       when: 'Prometheus rejects the PromQL',
@@ -77,6 +126,11 @@ describe('RequestDispatcher', () => {
       when: 'the namespace name is not DNS-1123',
       frame: request('namespace.ensure', { name: 'Team_A', labels: {} }),
       expected: { ok: false, error: { code: 'bad_params' } },
+    },
+    {
+      when: 'the params do not match the method',
+      frame: request('prometheus.queryRange', { query: 'up', start: 'yesterday' }),
+      expected: { ok: false, error: { code: 'bad_params', message: expect.stringContaining('start') } },
     },
   ])('answers when $when', async ({ frame, expected }) => {
     dispatcher = makeDispatcher(() => prometheus.url);
@@ -101,11 +155,20 @@ describe('RequestDispatcher', () => {
     expect([first, second].map((r) => (r?.ok ? r.result : r?.error))).toEqual([{ created: true }, { created: false }]);
   });
 
-  it('gives up at the deadline', async () => {
+  it('refuses a range answer that is not a matrix', async () => {
+    const response = await makeDispatcher(() => confused.url).dispatch(
+      request('prometheus.queryRange', { query: 'up', start: 1, end: 61, step: 15 }),
+    );
+    expect(response).toMatchObject({ ok: false, error: { code: 'upstream_error' } });
+  });
+
+  it('gives up before the control plane does', async () => {
     const started = Date.now();
-    const response = await makeDispatcher(() => slow.url).dispatch(request('prometheus.query', { query: 'up' }, 100));
-    expect(response).toMatchObject({ ok: false, error: { code: 'deadline_exceeded' } });
-    expect(Date.now() - started).toBeLessThan(450);
+    const response = await makeDispatcher(() => slow.url).dispatch(request('prometheus.query', { query: 'up' }, 400));
+    const elapsed = Date.now() - started;
+    expect(response).toMatchObject({ ok: false, error: { code: 'deadline_exceeded', message: expect.stringContaining('200 ms') } });
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(400);
   });
 
   it('answers busy past the cap on requests in flight', async () => {
@@ -120,10 +183,6 @@ describe('RequestDispatcher', () => {
   it('says so when no Prometheus is configured yet', async () => {
     const response = await makeDispatcher(() => undefined).dispatch(request('prometheus.query', { query: 'up' }));
     expect(response).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-  });
-
-  it('cannot answer a frame without an id', async () => {
-    expect(await makeDispatcher(() => undefined).dispatch({ type: 'request', method: 'x' })).toBeUndefined();
   });
 
   it('enforces the deadline even when a handler ignores its signal', async () => {

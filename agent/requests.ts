@@ -1,23 +1,24 @@
 /**
- * Serves `request` frames from the control plane: validates them, caps the work in
- * flight, enforces the deadline, and always produces exactly one `response`.
+ * Serves `request` frames from the control plane: checks the method and its params,
+ * caps the work in flight, works to a deadline a little shorter than the control
+ * plane's, and always produces exactly one `response`.
  */
 import { z } from 'zod';
 import {
-  AGENT_METHOD_NAMES,
+  agentDeadlineMs,
   agentMethods,
-  requestFrame,
-  type responseFrame,
+  isAgentMethod,
   type AgentMethod,
   type AgentMethodParams,
   type AgentMethodResult,
+  type RequestErrorCode,
+  type RequestFrame,
+  type ResponseFrame,
 } from '@/lib/agent-protocol';
 import { describeKubeError } from '@/agent/kube/resource-watch';
 import type { AgentLogger } from '@/agent/logger';
-import { queryPrometheus } from '@/agent/prometheus';
+import { queryPrometheus, queryPrometheusRange } from '@/agent/prometheus';
 import { RequestError } from '@/agent/request-error';
-
-export type ResponseFrame = z.infer<typeof responseFrame>;
 
 export type MethodHandler<M extends AgentMethod> = (
   params: AgentMethodParams<M>,
@@ -34,13 +35,7 @@ export interface RequestDispatcherOptions {
   logger: AgentLogger;
 }
 
-const looseRequest = z.object({ type: z.literal('request'), id: z.string(), method: z.unknown() });
-
-function isAgentMethod(value: unknown): value is AgentMethod {
-  return typeof value === 'string' && (AGENT_METHOD_NAMES as string[]).includes(value);
-}
-
-function failure(id: string, code: string, message: string): ResponseFrame {
+function failure(id: string, code: RequestErrorCode, message: string): ResponseFrame {
   return { type: 'response', id, ok: false, error: { code, message } };
 }
 
@@ -63,6 +58,37 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+function parseParams<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new RequestError('bad_params', z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+type BoundCall = (signal: AbortSignal) => Promise<unknown>;
+
+/** Checks the params against the method's schema and binds them to its handler. Throws `bad_params`. */
+function bind(handlers: AgentHandlers, method: AgentMethod, rawParams: unknown): BoundCall {
+  // A case per method keeps params and handler types paired without casts.
+  switch (method) {
+    case 'prometheus.query': {
+      const params = parseParams(agentMethods[method].params, rawParams);
+      return (signal) => handlers[method](params, signal);
+    }
+    case 'prometheus.queryRange': {
+      const params = parseParams(agentMethods[method].params, rawParams);
+      return (signal) => handlers[method](params, signal);
+    }
+    case 'namespace.ensure': {
+      const params = parseParams(agentMethods[method].params, rawParams);
+      return (signal) => handlers[method](params, signal);
+    }
+    default: {
+      const unserved: never = method;
+      throw new RequestError('unknown_method', `method ${String(unserved)} has no handler`);
+    }
+  }
+}
+
 export class RequestDispatcher {
   private inFlight = 0;
   private readonly maxInFlight: number;
@@ -76,63 +102,45 @@ export class RequestDispatcher {
   }
 
   /**
-   * Answers a frame whose `type` is `request`. Returns undefined only when the frame has
-   * no usable id to answer to (the caller then sends an `error` frame).
-   * `sessionSignal` aborts the work when the connection goes away.
+   * Answers one request. `sessionSignal` aborts the work when the connection goes away.
+   * Never rejects: every failure becomes an error response.
    */
-  async dispatch(raw: unknown, sessionSignal?: AbortSignal): Promise<ResponseFrame | undefined> {
-    const parsed = requestFrame.safeParse(raw);
-    if (!parsed.success) {
-      const loose = looseRequest.safeParse(raw);
-      if (!loose.success) return undefined;
-      const { id, method } = loose.data;
-      if (!isAgentMethod(method)) {
-        return failure(id, 'unknown_method', `this agent does not serve method ${JSON.stringify(method)}`);
-      }
-      return failure(id, 'bad_request', z.prettifyError(parsed.error));
+  async dispatch(request: RequestFrame, sessionSignal?: AbortSignal): Promise<ResponseFrame> {
+    const { id, method } = request;
+    if (!isAgentMethod(method)) {
+      return failure(id, 'unknown_method', `this agent does not serve method ${JSON.stringify(method.slice(0, 80))}`);
     }
-    const request = parsed.data;
+    let call: BoundCall;
+    try {
+      call = bind(this.options.handlers, method, request.params);
+    } catch (err) {
+      if (err instanceof RequestError) return failure(id, err.code, err.message);
+      throw err;
+    }
     if (this.inFlight >= this.maxInFlight) {
-      return failure(request.id, 'busy', `${this.inFlight} requests already in flight; retry later`);
+      return failure(id, 'busy', `${this.inFlight} requests already in flight; retry later`);
     }
     this.inFlight++;
     const started = Date.now();
-    const deadline = AbortSignal.timeout(request.deadlineMs);
+    const workMs = agentDeadlineMs(request.deadlineMs);
+    const deadline = AbortSignal.timeout(workMs);
     const signal = sessionSignal ? AbortSignal.any([deadline, sessionSignal]) : deadline;
     try {
-      const result = await abortable(this.run(request.method, request.params, signal), signal);
-      return { type: 'response', id: request.id, ok: true, result };
+      const result = await abortable(call(signal), signal);
+      return { type: 'response', id, ok: true, result };
     } catch (err) {
       if (deadline.aborted) {
-        return failure(request.id, 'deadline_exceeded', `no answer within ${request.deadlineMs} ms`);
+        return failure(id, 'deadline_exceeded', `${method} did not finish within ${workMs} ms (of the ${request.deadlineMs} ms allowed)`);
       }
-      if (err instanceof RequestError) return failure(request.id, err.code, err.message);
+      if (err instanceof RequestError) return failure(id, err.code, err.message);
       const message = err instanceof Error ? err.message : String(err);
-      this.options.logger.warn('request failed', { method: request.method, detail: message });
-      return failure(request.id, 'internal_error', message);
+      this.options.logger.warn('request failed', { method, detail: message });
+      return failure(id, 'internal_error', message);
     } finally {
       this.inFlight--;
-      this.options.logger.debug('request served', { method: request.method, ms: Date.now() - started });
+      this.options.logger.debug('request served', { method, ms: Date.now() - started });
     }
   }
-
-  private async run(method: AgentMethod, rawParams: unknown, signal: AbortSignal): Promise<unknown> {
-    // A switch per method keeps params and handler types paired without casts.
-    switch (method) {
-      case 'prometheus.query':
-        return this.options.handlers[method](parseParams(agentMethods[method].params, rawParams), signal);
-      case 'prometheus.queryRange':
-        return this.options.handlers[method](parseParams(agentMethods[method].params, rawParams), signal);
-      case 'namespace.ensure':
-        return this.options.handlers[method](parseParams(agentMethods[method].params, rawParams), signal);
-    }
-  }
-}
-
-function parseParams<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new RequestError('bad_params', z.prettifyError(parsed.error));
-  return parsed.data;
 }
 
 /** Kubernetes namespace names are DNS-1123 labels. */
@@ -156,14 +164,12 @@ export function createAgentHandlers(deps: HandlerDependencies): AgentHandlers {
     'prometheus.query': (params, signal) =>
       queryPrometheus(
         requirePrometheus(deps),
-        '/api/v1/query',
         { query: params.query, ...(params.time !== undefined ? { time: String(params.time) } : {}) },
         signal,
       ),
     'prometheus.queryRange': (params, signal) =>
-      queryPrometheus(
+      queryPrometheusRange(
         requirePrometheus(deps),
-        '/api/v1/query_range',
         { query: params.query, start: String(params.start), end: String(params.end), step: String(params.step) },
         signal,
       ),

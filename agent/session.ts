@@ -8,10 +8,12 @@ import WebSocket from 'ws';
 import {
   AGENT_CONNECT_PATH,
   controlPlaneFrame,
+  describeFrameError,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type AgentFrame,
   type ClusterState,
+  type RequestFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
 import { diffClusterState } from '@/agent/cluster-state';
@@ -190,12 +192,7 @@ export class AgentSession {
       return this.protocolError('frame is not JSON');
     }
     const parsed = controlPlaneFrame.safeParse(raw);
-    if (!parsed.success) {
-      // A request for a method this agent does not know fails the schema's method enum,
-      // yet still deserves a response so the caller is not left waiting for its deadline.
-      if ((raw as { type?: unknown } | null)?.type === 'request') return void this.serveRequest(raw);
-      return this.protocolError(`unexpected frame: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    }
+    if (!parsed.success) return this.protocolError(`unexpected frame: ${describeFrameError(raw, parsed.error)}`);
     const frame = parsed.data;
     switch (frame.type) {
       case 'welcome':
@@ -203,10 +200,14 @@ export class AgentSession {
       case 'ping':
         return this.send({ type: 'pong', id: frame.id });
       case 'request':
-        return void this.serveRequest(raw);
+        return void this.serveRequest(frame);
       case 'error':
         this.log.warn('the control plane reported an error', { code: frame.code, detail: frame.message });
         return;
+      default: {
+        const unhandled: never = frame;
+        return this.protocolError(`unhandled frame ${JSON.stringify(unhandled).slice(0, 80)}`);
+      }
     }
   }
 
@@ -239,10 +240,8 @@ export class AgentSession {
     });
   }
 
-  private async serveRequest(raw: unknown): Promise<void> {
-    const response = await this.options.dispatcher.dispatch(raw, this.requests.signal);
-    if (response) this.send(response);
-    else this.protocolError('request frame without an id');
+  private async serveRequest(request: RequestFrame): Promise<void> {
+    this.send(await this.options.dispatcher.dispatch(request, this.requests.signal));
   }
 
   private cleanup(): void {

@@ -13,6 +13,10 @@
  *   cp    → ping / agent → pong          (heartbeat; a silent agent is Disconnected)
  *   cp    → request / agent → response   (correlated by id, with a deadline)
  *   either → error         (a malformed or unexpected frame; the connection stays up)
+ *
+ * Both frame unions are discriminated on `type` (a response also on `ok`), so each side
+ * parses a frame once and switches on it. Close codes say how a session ended: `revoked`
+ * is final for the token, `reconnect` asks for a new session at once.
  */
 import { z } from 'zod';
 
@@ -29,6 +33,8 @@ export const CLOSE_CODES = {
   unsupportedProtocol: 4002,
   /** No heartbeat answer in time. */
   heartbeatTimeout: 4003,
+  /** The control plane asks for a fresh session (not fatal): reconnect at once, with the same token. */
+  reconnect: 4004,
 } as const;
 
 // ── Cluster state ────────────────────────────────────────────────────────────
@@ -138,14 +144,41 @@ export const stateChange = z.discriminatedUnion('kind', [
 ]);
 export type StateChange = z.infer<typeof stateChange>;
 
+// ── Prometheus results ───────────────────────────────────────────────────────
+
+/** `[<unix seconds, fractional>, "<value>"]`: Prometheus sends values as strings ("NaN", "+Inf" included). */
+export const prometheusSample = z.tuple([z.number(), z.string()]);
+const prometheusLabels = z.record(z.string(), z.string());
+
+export const prometheusVector = z.object({
+  resultType: z.literal('vector'),
+  result: z.array(z.object({ metric: prometheusLabels, value: prometheusSample })),
+});
+export const prometheusMatrix = z.object({
+  resultType: z.literal('matrix'),
+  result: z.array(z.object({ metric: prometheusLabels, values: z.array(prometheusSample) })),
+});
+export const prometheusScalar = z.object({ resultType: z.literal('scalar'), result: prometheusSample });
+export const prometheusString = z.object({ resultType: z.literal('string'), result: prometheusSample });
+
+/** Prometheus' HTTP API `data` object, by `resultType` (https://prometheus.io/docs/prometheus/latest/querying/api/). */
+export const prometheusData = z.discriminatedUnion('resultType', [
+  prometheusVector,
+  prometheusMatrix,
+  prometheusScalar,
+  prometheusString,
+]);
+export type PrometheusData = z.infer<typeof prometheusData>;
+export type PrometheusVector = z.infer<typeof prometheusVector>;
+export type PrometheusMatrix = z.infer<typeof prometheusMatrix>;
+
 // ── Requests the control plane makes of the agent ────────────────────────────
 
-/** Each method's params and result. The agent refuses methods it does not know. */
+/** Each method's params and result. The agent answers methods it does not know with `unknown_method`. */
 export const agentMethods = {
   'prometheus.query': {
     params: z.object({ query: z.string().min(1), time: z.number().optional() }),
-    /** Prometheus' own `data` object (`resultType` + `result`). */
-    result: z.object({ resultType: z.string(), result: z.unknown() }),
+    result: prometheusData,
   },
   'prometheus.queryRange': {
     params: z.object({
@@ -154,7 +187,8 @@ export const agentMethods = {
       end: z.number(),
       step: z.number().positive(),
     }),
-    result: z.object({ resultType: z.string(), result: z.unknown() }),
+    // A range query always answers a matrix.
+    result: prometheusMatrix,
   },
   'namespace.ensure': {
     params: z.object({ name: z.string().min(1), labels: z.record(z.string(), z.string()) }),
@@ -167,13 +201,51 @@ export type AgentMethodResult<M extends AgentMethod> = z.infer<(typeof agentMeth
 
 export const AGENT_METHOD_NAMES = Object.keys(agentMethods) as [AgentMethod, ...AgentMethod[]];
 
-export const requestError = z.object({
-  /** `unknown_method`, `bad_params`, `deadline_exceeded`, `upstream_error`, `busy`… */
-  code: z.string(),
-  message: z.string(),
-});
+export function isAgentMethod(name: string): name is AgentMethod {
+  return Object.hasOwn(agentMethods, name);
+}
+
+/** Why the agent could not answer a request. */
+export const REQUEST_ERROR_CODES = [
+  /** The agent does not serve this method (an older agent, or a typo). */
+  'unknown_method',
+  /** The params do not match the method's schema, or name something invalid. */
+  'bad_params',
+  /** The agent gave up at its deadline ({@link agentDeadlineMs}). */
+  'deadline_exceeded',
+  /** Too many requests in flight on this agent. */
+  'busy',
+  /** The agent cannot serve it yet, e.g. no Prometheus URL configured. */
+  'unavailable',
+  /** Prometheus or the Kubernetes API failed or answered something unexpected. */
+  'upstream_error',
+  /** A bug in the agent. */
+  'internal_error',
+] as const;
+export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
+
+export const requestError = z.object({ code: z.enum(REQUEST_ERROR_CODES), message: z.string() });
+export type RequestErrorBody = z.infer<typeof requestError>;
+
+/** How much sooner than the control plane the agent gives up, so its answer travels back in time. */
+export const AGENT_DEADLINE_MARGIN_MS = 250;
+
+/**
+ * The deadline the agent works to for a request the control plane will wait `deadlineMs`
+ * for: shorter by the margin or 10 %, whichever is more, but never less than half, so
+ * its own `deadline_exceeded` (which says what it was doing) arrives before the control
+ * plane stops waiting.
+ */
+export function agentDeadlineMs(deadlineMs: number): number {
+  const shortened = Math.min(deadlineMs - AGENT_DEADLINE_MARGIN_MS, Math.floor(deadlineMs * 0.9));
+  return Math.max(1, Math.floor(deadlineMs / 2), shortened);
+}
 
 // ── Frames ───────────────────────────────────────────────────────────────────
+
+/** Codes of `error` frames: the frame was malformed, or not expected at this point. */
+export const FRAME_ERROR_CODES = ['bad_frame', 'unexpected_frame', 'hello_required'] as const;
+export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number];
 
 export const helloFrame = z.object({
   type: z.literal('hello'),
@@ -181,6 +253,7 @@ export const helloFrame = z.object({
   agentVersion: z.string(),
   kubernetesVersion: z.string(),
 });
+export type HelloFrame = z.infer<typeof helloFrame>;
 
 export const welcomeFrame = z.object({
   type: z.literal('welcome'),
@@ -197,29 +270,62 @@ export type WelcomeFrame = z.infer<typeof welcomeFrame>;
 
 export const snapshotFrame = z.object({ type: z.literal('snapshot'), state: clusterState });
 export const deltaFrame = z.object({ type: z.literal('delta'), changes: z.array(stateChange).min(1) });
+export type DeltaFrame = z.infer<typeof deltaFrame>;
 export const pingFrame = z.object({ type: z.literal('ping'), id: z.number().int() });
 export const pongFrame = z.object({ type: z.literal('pong'), id: z.number().int() });
+
 export const requestFrame = z.object({
   type: z.literal('request'),
-  id: z.string(),
-  method: z.enum(AGENT_METHOD_NAMES),
+  id: z.string().min(1),
+  // Any name parses, so a method this agent does not serve is answered `unknown_method`
+  // instead of being dropped as a bad frame and left to time out.
+  method: z.string(),
   params: z.unknown(),
-  /** Milliseconds the control plane will wait; the agent abandons the work after it. */
+  /** Milliseconds the control plane will wait; the agent works to {@link agentDeadlineMs} of it. */
   deadlineMs: z.number().int().positive(),
 });
-export const responseFrame = z.union([
+export type RequestFrame = z.infer<typeof requestFrame>;
+
+export const responseFrame = z.discriminatedUnion('ok', [
   z.object({ type: z.literal('response'), id: z.string(), ok: z.literal(true), result: z.unknown() }),
   z.object({ type: z.literal('response'), id: z.string(), ok: z.literal(false), error: requestError }),
 ]);
-export const errorFrame = z.object({ type: z.literal('error'), code: z.string(), message: z.string() });
+export type ResponseFrame = z.infer<typeof responseFrame>;
+
+export const errorFrame = z.object({ type: z.literal('error'), code: z.enum(FRAME_ERROR_CODES), message: z.string() });
+export type ErrorFrame = z.infer<typeof errorFrame>;
 
 /** Frames the agent sends. */
-export const agentFrame = z.union([helloFrame, snapshotFrame, deltaFrame, pongFrame, responseFrame, errorFrame]);
+export const agentFrame = z.discriminatedUnion('type', [
+  helloFrame,
+  snapshotFrame,
+  deltaFrame,
+  pongFrame,
+  responseFrame,
+  errorFrame,
+]);
 export type AgentFrame = z.infer<typeof agentFrame>;
 
 /** Frames the control plane sends. */
-export const controlPlaneFrame = z.union([welcomeFrame, pingFrame, requestFrame, errorFrame]);
+export const controlPlaneFrame = z.discriminatedUnion('type', [welcomeFrame, pingFrame, requestFrame, errorFrame]);
 export type ControlPlaneFrame = z.infer<typeof controlPlaneFrame>;
+
+/**
+ * One line saying why a frame failed `agentFrame` / `controlPlaneFrame`, for the `error`
+ * frame sent back: `unknown frame type "x"`, or the first few fields that are wrong.
+ */
+export function describeFrameError(raw: unknown, error: z.ZodError): string {
+  const first = error.issues[0];
+  if (first?.code === 'invalid_union' && first.path.length === 1 && first.path[0] === 'type') {
+    const type = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
+    return typeof type === 'string' ? `unknown frame type "${type.slice(0, 40)}"` : 'it has no "type"';
+  }
+  const shown = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(frame)'}: ${issue.message}`);
+  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
+  return shown.join('; ') + more;
+}
 
 /** Largest frame either side accepts (a 5,000-node snapshot is ~3 MB). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;

@@ -2,7 +2,8 @@
  * The control plane's side of the agent protocol, minimal, for the agent's own tests:
  * token check on the upgrade (401), `welcome` after `hello`, every agent frame
  * validated with `agentFrame`, the streamed state rebuilt from snapshot + deltas, and
- * helpers to ping, send requests and close with a code.
+ * helpers to ping, send requests (given up at their deadline, as the gateway does),
+ * revoke and ask for a reconnect.
  *
  * The real gateway lives in `server/agent-gateway/`; this stays small on purpose.
  */
@@ -11,20 +12,28 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   AGENT_CONNECT_PATH,
   agentFrame,
+  CLOSE_CODES,
   PROTOCOL_VERSION,
   type AgentFrame,
   type AgentMethod,
   type AgentMethodParams,
   type ClusterState,
   type ControlPlaneFrame,
+  type HelloFrame,
+  type ResponseFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
 import { applyStateChanges } from '@/testing/apply-changes';
 import { waitFor } from '@/testing/wait-for';
 import { listenOnLoopback } from '@/testing/loopback';
 
-type ResponseOf = Extract<AgentFrame, { type: 'response' }>;
-type HelloOf = Extract<AgentFrame, { type: 'hello' }>;
+/** The control plane stopped waiting for a response: what the gateway's own timeout would report. */
+export class ControlPlaneGaveUp extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`the control plane stopped waiting after ${deadlineMs} ms`);
+    this.name = 'ControlPlaneGaveUp';
+  }
+}
 
 export interface FakeControlPlaneOptions {
   /** Tokens accepted on the upgrade; anything else gets HTTP 401. */
@@ -41,16 +50,17 @@ export class FakeAgentConnection {
   readonly invalidFrames: unknown[] = [];
   /** The cluster state as rebuilt from the last snapshot and the deltas after it. */
   state: ClusterState | undefined;
-  hello: HelloOf | undefined;
+  hello: HelloFrame | undefined;
   closed = false;
   closeCode: number | undefined;
-  private readonly pending = new Map<string, (response: ResponseOf) => void>();
+  private readonly pending = new Map<string, (response: ResponseFrame) => void>();
   private nextRequestId = 1;
 
   constructor(
     readonly socket: WebSocket,
     /** The bearer token the agent presented. */
     readonly token: string,
+    private readonly onHello: (connection: FakeAgentConnection) => void,
   ) {}
 
   /** Frames of one type, e.g. `conn.framesOf('delta')`. */
@@ -62,22 +72,43 @@ export class FakeAgentConnection {
     this.socket.send(JSON.stringify(frame));
   }
 
-  /** Sends a request frame (any method name, for negative tests) and resolves with the response. */
+  /**
+   * Sends a request frame (any method name, for negative tests) and resolves with the
+   * response; rejects with {@link ControlPlaneGaveUp} once `deadlineMs` has passed, as
+   * the gateway does.
+   */
   request<M extends AgentMethod>(
     method: M | string,
     params: AgentMethodParams<M> | unknown,
     deadlineMs = 5000,
-  ): Promise<ResponseOf> {
+  ): Promise<ResponseFrame> {
     const id = `req-${this.nextRequestId++}`;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ControlPlaneGaveUp(deadlineMs));
+      }, deadlineMs);
+      this.pending.set(id, (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      });
       this.send({ type: 'request', id, method, params, deadlineMs });
     });
   }
 
-  /** Closes with a WebSocket close code, e.g. `CLOSE_CODES.revoked`. */
+  /** Closes with a WebSocket close code, e.g. `CLOSE_CODES.replaced`. */
   close(code: number, reason = ''): void {
     this.socket.close(code, reason);
+  }
+
+  /** The token is no longer good: the agent must stop, not retry. */
+  revoke(reason = 'token revoked'): void {
+    this.close(CLOSE_CODES.revoked, reason);
+  }
+
+  /** Asks the agent for a new session: it dials again at once and sends a fresh snapshot. */
+  reconnect(reason = 'reconnect'): void {
+    this.close(CLOSE_CODES.reconnect, reason);
   }
 
   /** Drops the TCP connection without a close frame, as a crash or a network cut does. */
@@ -101,13 +132,29 @@ export class FakeAgentConnection {
     }
     const frame = parsed.data;
     this.frames.push(frame);
-    if (frame.type === 'hello') this.hello = frame;
-    else if (frame.type === 'snapshot') this.state = frame.state;
-    else if (frame.type === 'delta' && this.state) this.state = applyStateChanges(this.state, frame.changes);
-    else if (frame.type === 'response') {
-      const resolve = this.pending.get(frame.id);
-      this.pending.delete(frame.id);
-      resolve?.(frame);
+    switch (frame.type) {
+      case 'hello':
+        if (this.hello) return;
+        this.hello = frame;
+        this.onHello(this);
+        return;
+      case 'snapshot':
+        this.state = frame.state;
+        return;
+      case 'delta':
+        if (this.state) this.state = applyStateChanges(this.state, frame.changes);
+        return;
+      case 'response':
+        this.pending.get(frame.id)?.(frame);
+        this.pending.delete(frame.id);
+        return;
+      case 'pong':
+      case 'error':
+        return;
+      default: {
+        const unhandled: never = frame;
+        this.invalidFrames.push(unhandled);
+      }
     }
   }
 }
@@ -182,28 +229,27 @@ export class FakeControlPlane {
   }
 
   private accept(ws: WebSocket, token: string): void {
-    const connection = new FakeAgentConnection(ws, token);
+    const connection = new FakeAgentConnection(ws, token, (conn) => this.welcome(conn));
     this.connections.push(connection);
-    ws.on('message', (data) => {
-      connection.receive(data.toString());
-      if (connection.frames.at(-1)?.type === 'hello' && connection.framesOf('hello').length === 1) {
-        const w = this.options.welcome ?? {};
-        connection.send({
-          type: 'welcome',
-          protocolVersion: PROTOCOL_VERSION,
-          clusterName: w.clusterName ?? 'test-cluster',
-          config: {
-            nodePoolLabel: w.nodePoolLabel ?? 'fleetdeck.io/node-pool',
-            gpuTypeLabel: w.gpuTypeLabel ?? 'fleetdeck.io/gpu-type',
-            prometheusUrl: w.prometheusUrl ?? 'http://127.0.0.1:1',
-            heartbeatIntervalMs: w.heartbeatIntervalMs ?? 10_000,
-          },
-        });
-      }
-    });
+    ws.on('message', (data) => connection.receive(data.toString()));
     ws.on('close', (code) => {
       connection.closed = true;
       connection.closeCode = code;
     });
+  }
+
+  private welcome(connection: FakeAgentConnection): void {
+    const w = this.options.welcome ?? {};
+    connection.send({
+      type: 'welcome',
+      protocolVersion: PROTOCOL_VERSION,
+      clusterName: w.clusterName ?? 'test-cluster',
+      config: {
+        nodePoolLabel: w.nodePoolLabel ?? 'fleetdeck.io/node-pool',
+        gpuTypeLabel: w.gpuTypeLabel ?? 'fleetdeck.io/gpu-type',
+        prometheusUrl: w.prometheusUrl ?? 'http://127.0.0.1:1',
+        heartbeatIntervalMs: w.heartbeatIntervalMs ?? 10_000,
+      },
+    } satisfies WelcomeFrame);
   }
 }

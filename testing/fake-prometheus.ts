@@ -1,17 +1,26 @@
 /**
  * A tiny Prometheus HTTP API on loopback for agent tests: `/-/ready` and
- * `/api/v1/query(_range)` answered by a function you provide, in Prometheus' envelope.
+ * `/api/v1/query(_range)` answered by a function you provide, in Prometheus' envelope
+ * and its result shapes (the protocol's `PrometheusData`).
  */
 import http from 'node:http';
+import type { PrometheusData } from '@/lib/agent-protocol';
 import { listenOnLoopback } from '@/testing/loopback';
 
 /** What a query answers: Prometheus' `data`, or an error envelope with an HTTP status. */
 export type FakePrometheusAnswer =
-  | { data: { resultType: string; result: unknown } }
-  | { status: number; errorType: string; error: string };
+  | { data: PrometheusData }
+  | { status: number; errorType: string; error: string }
+  /** Sent as `data` as is, to see how the agent takes a result it cannot read. */
+  | { malformedData: unknown };
+
+/** What real Prometheus answers for a query that matches no series. */
+export function emptyResult(path: string): PrometheusData {
+  return path === '/api/v1/query_range' ? { resultType: 'matrix', result: [] } : { resultType: 'vector', result: [] };
+}
 
 export interface FakePrometheusOptions {
-  /** Answers `/api/v1/query` and `/api/v1/query_range`; default: an empty vector. */
+  /** Answers `/api/v1/query` and `/api/v1/query_range`; default: no series ({@link emptyResult}). */
   answer?: (path: string, params: URLSearchParams) => FakePrometheusAnswer;
   /** Delay before answering queries, to exercise deadlines. */
   delayMs?: number;
@@ -42,14 +51,14 @@ export class FakePrometheus {
       }
       if (url.pathname !== '/api/v1/query' && url.pathname !== '/api/v1/query_range') return send(404, {});
       this.queries.push({ path: url.pathname, params: Object.fromEntries(url.searchParams.entries()) });
-      const answer = (this.options.answer ?? (() => ({ data: { resultType: 'vector', result: [] } })))(
-        url.pathname,
-        url.searchParams,
-      );
-      const reply = () =>
-        'data' in answer
-          ? send(200, { status: 'success', data: answer.data })
-          : send(answer.status, { status: 'error', errorType: answer.errorType, error: answer.error });
+      const answer: FakePrometheusAnswer = this.options.answer
+        ? this.options.answer(url.pathname, url.searchParams)
+        : { data: emptyResult(url.pathname) };
+      const reply = () => {
+        if ('data' in answer) send(200, { status: 'success', data: answer.data });
+        else if ('malformedData' in answer) send(200, { status: 'success', data: answer.malformedData });
+        else send(answer.status, { status: 'error', errorType: answer.errorType, error: answer.error });
+      };
       if (this.options.delayMs) setTimeout(reply, this.options.delayMs);
       else reply();
     });

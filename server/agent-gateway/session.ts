@@ -3,20 +3,17 @@
  * hands what it reports to the state writer. It never touches the database itself.
  */
 import type { RawData, WebSocket } from 'ws';
-import type { ZodError } from 'zod';
 import {
   agentFrame,
   CLOSE_CODES,
-  deltaFrame,
-  errorFrame,
-  helloFrame,
-  pongFrame,
-  responseFrame,
-  snapshotFrame,
+  describeFrameError,
   PROTOCOL_VERSION,
   type AgentFrame,
   type AgentMethod,
   type ControlPlaneFrame,
+  type FrameErrorCode,
+  type RequestErrorBody,
+  type ResponseFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
 import type { Logger } from '@/server/logger';
@@ -157,7 +154,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     }
     const parsed = agentFrame.safeParse(json);
     if (!parsed.success) {
-      this.reject('bad_frame', `The frame does not match the protocol: ${describeMismatch(json, parsed.error)}`);
+      this.reject('bad_frame', `The frame does not match the protocol: ${describeFrameError(json, parsed.error)}`);
       return;
     }
     this.dispatch(parsed.data);
@@ -185,6 +182,10 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       case 'error':
         this.log.warn('agent reported an error', { code: frame.code, message: frame.message });
         return;
+      default: {
+        const unhandled: never = frame;
+        this.log.error('agent frame without a handler', { frame: unhandled });
+      }
     }
   }
 
@@ -213,7 +214,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.log.info('agent connected', { agentVersion, kubernetesVersion });
   }
 
-  private onResponse(frame: Extract<AgentFrame, { type: 'response' }>): void {
+  private onResponse(frame: ResponseFrame): void {
     const pending = this.pending.get(frame.id);
     if (!pending) {
       // Usually an answer that arrived after its deadline: the caller has moved on.
@@ -222,17 +223,8 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     }
     this.pending.delete(frame.id);
     clearTimeout(pending.timer);
-    if (frame.ok) {
-      pending.resolve(frame.result);
-    } else {
-      pending.reject(
-        new AgentCallError(
-          'agent_error',
-          `Cluster ${this.clusterName} could not run ${pending.method}: ${frame.error.message}`,
-          frame.error.code,
-        ),
-      );
-    }
+    if (frame.ok) pending.resolve(frame.result);
+    else pending.reject(agentFailure(this.clusterName, pending.method, frame.error));
   }
 
   private requireHello(frameType: string): boolean {
@@ -242,7 +234,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   }
 
   /** A bad frame is logged and answered, never fatal: the connection stays up. */
-  private reject(code: string, message: string): void {
+  private reject(code: FrameErrorCode, message: string): void {
     this.log.warn('bad frame from agent', { code, message });
     this.send({ type: 'error', code, message });
   }
@@ -292,29 +284,24 @@ function rawText(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
-// Only for error messages: a failed union says "invalid input" at the root, which helps
-// nobody; the member schema for the frame's own `type` says which field is wrong.
-const framesByType: Record<AgentFrame['type'], { safeParse(value: unknown): { error?: ZodError } }> = {
-  hello: helloFrame,
-  snapshot: snapshotFrame,
-  delta: deltaFrame,
-  pong: pongFrame,
-  response: responseFrame,
-  error: errorFrame,
-};
-
-function describeMismatch(json: unknown, unionError: ZodError): string {
-  const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
-  if (typeof type !== 'string') return 'it has no "type"';
-  if (!Object.hasOwn(framesByType, type)) return `unknown frame type "${type.slice(0, 40)}"`;
-  const memberError = framesByType[type as AgentFrame['type']].safeParse(json).error;
-  return summariseIssues(memberError ?? unionError);
-}
-
-function summariseIssues(error: ZodError): string {
-  const shown = error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(frame)'}: ${issue.message}`);
-  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
-  return shown.join('; ') + more;
+/**
+ * The agent's own error answer as the caller sees it. Its code is kept as `agentCode`;
+ * the ones a caller may act on get their own failure: an agent too old for the method
+ * (`unknown_method`), and the agent's own deadline (`deadline_exceeded`, like ours).
+ */
+function agentFailure(clusterName: string, method: AgentMethod, error: RequestErrorBody): AgentCallError {
+  switch (error.code) {
+    case 'unknown_method':
+      return new AgentCallError(
+        'unknown_method',
+        `The agent of cluster ${clusterName} does not serve ${method}; upgrade the agent`,
+        error.code,
+      );
+    case 'deadline_exceeded':
+      return new AgentCallError('deadline_exceeded', `Cluster ${clusterName} gave up on ${method}: ${error.message}`, error.code);
+    case 'busy':
+      return new AgentCallError('busy', `Cluster ${clusterName} is busy: ${error.message}`, error.code);
+    default:
+      return new AgentCallError('agent_error', `Cluster ${clusterName} could not run ${method}: ${error.message}`, error.code);
+  }
 }

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  agentDeadlineMs,
+  agentFrame,
+  agentMethods,
+  controlPlaneFrame,
+  describeFrameError,
+  isAgentMethod,
+  prometheusData,
+} from '@/lib/agent-protocol';
+
+function frameError(schema: typeof agentFrame | typeof controlPlaneFrame, raw: unknown): string {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) throw new Error('expected the frame to be refused');
+  return describeFrameError(raw, parsed.error);
+}
+
+describe('agentDeadlineMs', () => {
+  it.each([
+    // 10 % is the larger cut on long deadlines, the 250 ms margin on short ones…
+    [10_000, 9_000],
+    [2_000, 1_750],
+    [1_000, 750],
+    // …but the agent always keeps at least half of the time.
+    [400, 200],
+    [100, 50],
+    [1, 1],
+  ])('gives %i ms → %i ms', (deadlineMs, expected) => {
+    expect(agentDeadlineMs(deadlineMs)).toBe(expected);
+  });
+});
+
+describe('frames', () => {
+  it('parses a response on `ok`: a result, or an error with a known code', () => {
+    expect(agentFrame.parse({ type: 'response', id: '1', ok: true, result: { created: true } })).toEqual({
+      type: 'response',
+      id: '1',
+      ok: true,
+      result: { created: true },
+    });
+    const failed = agentFrame.parse({ type: 'response', id: '1', ok: false, error: { code: 'busy', message: 'later' } });
+    expect(failed.type === 'response' && !failed.ok && failed.error.code).toBe('busy');
+    expect(frameError(agentFrame, { type: 'response', id: '1', ok: false, error: { code: 'oops', message: '' } })).toMatch(
+      /^error\.code: /,
+    );
+  });
+
+  it('parses a request for any method name, so an unknown one can be answered', () => {
+    const frame = controlPlaneFrame.parse({ type: 'request', id: '7', method: 'pods.exec', params: {}, deadlineMs: 100 });
+    expect(frame).toMatchObject({ type: 'request', method: 'pods.exec' });
+    expect(isAgentMethod('pods.exec')).toBe(false);
+    expect(isAgentMethod('prometheus.query')).toBe(true);
+    expect(isAgentMethod('toString')).toBe(false);
+  });
+
+  it.each([
+    { raw: { type: 'teleport' }, message: 'unknown frame type "teleport"' },
+    { raw: { id: 1 }, message: 'it has no "type"' },
+    { raw: { type: 'ping', id: 'one' }, message: 'id: Invalid input: expected number, received string' },
+    { raw: { type: 'request', id: 'r', method: 'x', params: {} }, message: 'deadlineMs: Invalid input: expected number, received undefined' },
+  ])('says what is wrong with $raw', ({ raw, message }) => {
+    expect(frameError(controlPlaneFrame, raw)).toBe(message);
+  });
+});
+
+describe('Prometheus results', () => {
+  it.each([
+    { resultType: 'vector', result: [{ metric: { job: 'node' }, value: [1700000000.123, '1'] }] },
+    { resultType: 'matrix', result: [{ metric: {}, values: [[1700000000, '1'], [1700000015, 'NaN']] }] },
+    { resultType: 'scalar', result: [1700000000, '42'] },
+    { resultType: 'string', result: [1700000000, 'hello'] },
+  ])('accepts a $resultType', (data) => {
+    expect(prometheusData.parse(data)).toEqual(data);
+  });
+
+  it.each([
+    { resultType: 'vector', result: [{ metric: {}, value: [1, 1] }] },
+    { resultType: 'matrix', result: [{ metric: {}, value: [1, '1'] }] },
+    { resultType: 'scalar', result: ['1', '1'] },
+    { resultType: 'histogram', result: [] },
+  ])('refuses a malformed $resultType', (data) => {
+    expect(prometheusData.safeParse(data).success).toBe(false);
+  });
+
+  it('types a range query as a matrix only', () => {
+    expect(agentMethods['prometheus.queryRange'].result.safeParse({ resultType: 'vector', result: [] }).success).toBe(false);
+  });
+});
