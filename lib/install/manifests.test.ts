@@ -10,7 +10,8 @@ import {
   type PolicyRule,
 } from '@/lib/install/manifests';
 
-const CHART = path.join(import.meta.dirname, '..', 'chart');
+// The chart ships with the agent; this test keeps it identical to what lib/install renders.
+const CHART = path.join(import.meta.dirname, '..', '..', 'agent', 'chart');
 const TOKEN = 'fdct_Zx9_secret-token-value-0123456789abcdefghij';
 
 const base = {
