@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeState, PreflightCheckId } from '@/lib/agent-protocol';
-import { PREFLIGHT_CHECK_IDS } from '@/lib/agent-protocol';
+import { PREFLIGHT_CHECK_IDS, type NodeState, type PreflightCheckId, type PreflightResult } from '@/lib/agent-protocol';
 import { evaluatePreflight, listNames, parseKubernetesVersion, type PreflightFacts } from '@/agent/preflight';
 
 const node = (name: string, over: Partial<NodeState> = {}): NodeState => ({
@@ -41,7 +40,7 @@ describe('evaluatePreflight', () => {
     expect(results.filter((r) => r.status !== 'pass')).toEqual([]);
   });
 
-  it.each<[string, Partial<PreflightFacts>, PreflightCheckId, 'pass' | 'fail' | 'unknown', string]>([
+  it.each<[string, Partial<PreflightFacts>, PreflightCheckId, PreflightResult['status'], string]>([
     ['1.28 is enough', { kubernetesVersion: 'v1.28.0' }, 'kubernetes-version', 'pass', 'Kubernetes v1.28.0'],
     ['1.27 is too old', { kubernetesVersion: 'v1.27.9-gke.100' }, 'kubernetes-version', 'fail', 'older than 1.28'],
     ['2.0 passes', { kubernetesVersion: 'v2.0.0' }, 'kubernetes-version', 'pass', 'v2.0.0'],
