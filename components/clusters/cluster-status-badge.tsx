@@ -1,6 +1,6 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { timeAgo } from '@/components/clusters/format';
-import type { ClusterStatus } from '@/db/schema';
+import type { ClusterStatus } from '@/lib/cluster-status';
 import { CLUSTER_STATUS_LABELS } from '@/lib/schemas/cluster';
 
 const TONES: Record<ClusterStatus, BadgeTone> = {

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { unofferedEnabledAddonIds } from '@/lib/addons/catalog';
+import type { ClusterStatus } from '@/lib/cluster-status';
 import { PROVIDER_IDS } from '@/lib/providers';
-import type { ClusterStatus } from '@/db/schema';
 
 export const DEFAULT_PROMETHEUS_URL = 'http://prometheus-operated.prometheus.svc.cluster.local:9090';
 export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/node-pool';

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { openDatabase } from '@/db/client';
-import { clusterReports, clusters } from '@/db/schema';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AddonStateView } from '@/lib/addons/addon-state';
+import type { Store } from '@/server/store';
+import { openTestStore } from '@/testing/test-store';
 import { deriveClusterStatus, refreshClusterStatus, type ClusterStatusFacts } from './cluster-status';
 
 const lastSeen = new Date('2026-11-23T06:00:00Z');
@@ -75,51 +75,76 @@ describe('deriveClusterStatus', () => {
 });
 
 describe('refreshClusterStatus', () => {
-  function setup(provider: 'coreweave-cks' | 'aws-eks', addons: Record<string, boolean>) {
-    const db = openDatabase(':memory:');
-    const { id } = db
-      .insert(clusters)
-      .values({
-        name: 'cw-east',
-        provider,
-        region: 'US-EAST-04',
-        prometheusUrl: 'http://prometheus:9090',
-        nodePoolLabel: 'pool',
-        gpuTypeLabel: 'gpu',
-        addons,
-        connectedAt: new Date(),
-        lastSeenAt: new Date(),
-      })
-      .returning({ id: clusters.id })
-      .get();
-    db.insert(clusterReports)
-      .values({
-        clusterId: id,
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  async function setup(provider: 'coreweave-cks' | 'aws-eks', addons: Record<string, boolean>) {
+    store = await openTestStore();
+    const { clusters, clusterReports } = store.tables;
+    const id = await store.transaction(async (tx) => {
+      const [cluster] = await tx
+        .insert(clusters)
+        .values({
+          name: 'cw-east',
+          provider,
+          region: 'US-EAST-04',
+          prometheusUrl: 'http://prometheus:9090',
+          nodePoolLabel: 'pool',
+          gpuTypeLabel: 'gpu',
+          addons,
+          connectedAt: new Date(),
+          lastSeenAt: new Date(),
+        })
+        .returning({ id: clusters.id });
+      if (!cluster) throw new Error('setup: no cluster');
+      await tx.insert(clusterReports).values({
+        clusterId: cluster.id,
         components: [{ id: 'gpu-operator', managedByFleetdeck: false, evidence: 'CRD clusterpolicies.nvidia.com' }],
         preflight: [{ id: 'kubernetes-version', status: 'pass', detail: 'v1.30' }],
-      })
-      .run();
-    return { db, id };
+      });
+      return cluster.id;
+    });
+    return { store, id };
   }
 
-  it('marks a CoreWeave cluster with the GPU Operator turned on Degraded, naming the addon', () => {
-    const { db, id } = setup('coreweave-cks', { 'gpu-operator': true });
-    const derived = refreshClusterStatus(db, id);
-    const row = db.select().from(clusters).where(eq(clusters.id, id)).get();
+  async function storedCluster(store: Store, id: number) {
+    const { clusters } = store.tables;
+    const [row] = await store.db.select().from(clusters).where(eq(clusters.id, id));
+    return row;
+  }
+
+  const now = new Date('2026-11-23T07:00:00Z');
+
+  it('marks a CoreWeave cluster with the GPU Operator turned on Degraded, naming the addon, and stamps the change', async () => {
+    const { store, id } = await setup('coreweave-cks', { 'gpu-operator': true });
+    const derived = await store.transaction((tx) => refreshClusterStatus(tx, id, now));
+    const row = await storedCluster(store, id);
     expect(derived?.status).toBe('degraded');
     expect(row?.status).toBe('degraded');
     expect(row?.statusReasons).toHaveLength(1);
     expect(row?.statusReasons[0]).toMatch(/^NVIDIA GPU Operator: .*already running outside Fleetdeck/);
+    expect(row?.updatedAt).toEqual(now);
   });
 
-  it('leaves a CoreWeave cluster that keeps the GPU Operator off (the default) Connected', () => {
-    const { db, id } = setup('coreweave-cks', {});
-    expect(refreshClusterStatus(db, id)).toEqual({ status: 'connected', reasons: [] });
-    expect(db.select().from(clusters).where(eq(clusters.id, id)).get()?.status).toBe('connected');
+  it('leaves a CoreWeave cluster that keeps the GPU Operator off (the default) Connected', async () => {
+    const { store, id } = await setup('coreweave-cks', {});
+    await expect(store.transaction((tx) => refreshClusterStatus(tx, id, now))).resolves.toEqual({ status: 'connected', reasons: [] });
+    expect((await storedCluster(store, id))?.status).toBe('connected');
   });
 
-  it('returns null for a cluster that no longer exists', () => {
-    const { db } = setup('aws-eks', {});
-    expect(refreshClusterStatus(db, 999)).toBeNull();
+  it('does not write when the derived status is what is stored', async () => {
+    const { store, id } = await setup('coreweave-cks', {});
+    await store.transaction((tx) => refreshClusterStatus(tx, id, now));
+    const later = new Date('2026-11-23T08:00:00Z');
+    await store.transaction((tx) => refreshClusterStatus(tx, id, later));
+    expect((await storedCluster(store, id))?.updatedAt).toEqual(now);
+  });
+
+  it('returns null for a cluster that no longer exists', async () => {
+    const { store } = await setup('aws-eks', {});
+    await expect(store.transaction((tx) => refreshClusterStatus(tx, 999, now))).resolves.toBeNull();
   });
 });

@@ -5,11 +5,10 @@
  * only so that the fleet list can filter and sort on it.
  */
 import { eq } from 'drizzle-orm';
-import { clusterReports, clusters, type ClusterStatus } from '@/db/schema';
 import { addonConflictReasons, resolveAddonStates, type AddonStateView } from '@/lib/addons/addon-state';
-import type { DetectedComponent, PreflightResult } from '@/lib/agent-protocol';
-import { COMPONENT_IDS, PREFLIGHT_CHECK_IDS } from '@/lib/agent-protocol';
-import type { Tx } from '@/server/services/audit';
+import type { PreflightResult } from '@/lib/agent-protocol';
+import type { ClusterStatus } from '@/lib/cluster-status';
+import { tablesOf, type Db } from '@/server/store';
 
 export type AgentConnection = 'never' | 'connected' | 'disconnected';
 
@@ -49,12 +48,13 @@ export function deriveClusterStatus(facts: ClusterStatusFacts): DerivedClusterSt
   return problems.length > 0 ? { status: 'degraded', reasons: problems } : { status: 'connected', reasons: [] };
 }
 
-const componentIds: ReadonlySet<string> = new Set(COMPONENT_IDS);
-const preflightIds: ReadonlySet<string> = new Set(PREFLIGHT_CHECK_IDS);
-
-/** Loads the facts for one cluster and stores its derived status. Returns it, or null if the cluster is gone. */
-export function refreshClusterStatus(tx: Tx, clusterId: number): DerivedClusterStatus | null {
-  const cluster = tx
+/**
+ * Loads the facts for one cluster and stores its derived status (stamping `updatedAt`
+ * with `now` when it moves). Returns it, or null if the cluster is gone.
+ */
+export async function refreshClusterStatus(tx: Db, clusterId: number, now: Date): Promise<DerivedClusterStatus | null> {
+  const { clusters, clusterReports } = tablesOf(tx);
+  const [cluster] = await tx
     .select({
       provider: clusters.provider,
       addons: clusters.addons,
@@ -66,26 +66,25 @@ export function refreshClusterStatus(tx: Tx, clusterId: number): DerivedClusterS
     })
     .from(clusters)
     .where(eq(clusters.id, clusterId))
-    .get();
+    .limit(1);
   if (!cluster) return null;
-  const report = tx
-    .select({ components: clusterReports.components, preflight: clusterReports.preflight, snapshotAt: clusterReports.snapshotAt })
+  const [report] = await tx
+    .select({ components: clusterReports.components, preflight: clusterReports.preflight })
     .from(clusterReports)
     .where(eq(clusterReports.clusterId, clusterId))
-    .get();
+    .limit(1);
 
-  // The stored JSON is typed loosely (string ids); keep only what the protocol knows.
-  const detected: DetectedComponent[] | null = report
-    ? report.components.flatMap((c) => (isComponentId(c.id) ? [{ ...c, id: c.id }] : []))
-    : null;
   const derived = deriveClusterStatus({
     connection: connectionOf(cluster.connectedAt, cluster.disconnectedAt),
     lastSeenAt: cluster.lastSeenAt,
-    preflight: report ? report.preflight.filter((check) => preflightIds.has(check.id)) : null,
-    addons: resolveAddonStates(cluster.provider, cluster.addons, detected),
+    preflight: report ? report.preflight : null,
+    addons: resolveAddonStates(cluster.provider, cluster.addons, report ? report.components : null),
   });
   if (cluster.status !== derived.status || !sameReasons(cluster.statusReasons, derived.reasons)) {
-    tx.update(clusters).set({ status: derived.status, statusReasons: derived.reasons }).where(eq(clusters.id, clusterId)).run();
+    await tx
+      .update(clusters)
+      .set({ status: derived.status, statusReasons: derived.reasons, updatedAt: now })
+      .where(eq(clusters.id, clusterId));
   }
   return derived;
 }
@@ -94,10 +93,6 @@ export function refreshClusterStatus(tx: Tx, clusterId: number): DerivedClusterS
 export function connectionOf(connectedAt: Date | null, disconnectedAt: Date | null): AgentConnection {
   if (!connectedAt) return 'never';
   return disconnectedAt ? 'disconnected' : 'connected';
-}
-
-function isComponentId(id: string): id is DetectedComponent['id'] {
-  return componentIds.has(id);
 }
 
 function sameReasons(a: readonly string[], b: readonly string[]): boolean {

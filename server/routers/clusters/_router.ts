@@ -1,8 +1,10 @@
 /**
- * Clusters: attach, the fleet view, one cluster's page, and its lifecycle. Thin: each
- * procedure declares its permission, parses its input with the shared schema in
- * lib/schemas/cluster.ts, and calls one service in server/services/clusters/.
+ * Clusters: attach, the fleet view, one cluster's page, its lifecycle, and the live
+ * feed of changes. Thin: each procedure declares its access (and the cluster it acts
+ * on), parses its input with the shared schema in lib/schemas/cluster.ts, and calls one
+ * service in server/services/clusters/.
  */
+import { z } from 'zod';
 import {
   attachClusterInput,
   clusterRef,
@@ -12,45 +14,67 @@ import {
   updateClusterAddonsInput,
   updateClusterEnvironmentsInput,
 } from '@/lib/schemas/cluster';
+import { authorize } from '@/server/access/authorize';
 import { attachCluster } from '@/server/services/clusters/attach';
-import { getClusterDetail } from '@/server/services/clusters/cluster-detail';
+import { clusterChanges } from '@/server/services/clusters/changes';
+import { getAttachStatus, getClusterDetail } from '@/server/services/clusters/cluster-detail';
 import { updateClusterAddons, updateClusterEnvironments } from '@/server/services/clusters/cluster-settings';
 import { fleetFacets, listClusters } from '@/server/services/clusters/fleet-list';
 import { detachCluster, rotateClusterToken } from '@/server/services/clusters/lifecycle';
 import { fleetOverview } from '@/server/services/clusters/overview';
-import { permissionProcedure, router } from '@/server/trpc';
+import { permissionProcedure, resourceProcedure, router } from '@/server/trpc';
 
 const readClusters = permissionProcedure('cluster.read');
-const manageClusters = permissionProcedure('cluster.manage');
+
+/** A procedure on the one cluster its input names. */
+const onCluster = <S extends z.ZodType<{ name: string }>>(permission: 'cluster.read' | 'cluster.manage', input: S) =>
+  resourceProcedure(permission, 'cluster', input, (parsed) => ({ type: 'cluster', name: parsed.name }));
+
+const watchInput = z.object({ name: clusterRef.shape.name.optional() }).optional();
 
 export const clustersRouter = router({
   /** Creates the cluster and its first token; the only response that ever carries that token. */
-  attach: manageClusters.input(attachClusterInput).mutation(({ ctx, input }) => attachCluster(ctx.db, ctx.actor, input, ctx.origin)),
+  attach: permissionProcedure('cluster.manage', { creates: 'cluster' })
+    .input(attachClusterInput)
+    .mutation(({ ctx, input }) => attachCluster(ctx.cp, ctx.actor, input, ctx.request.origin)),
 
-  /** The fleet view: filtered, searched, sorted and paged on the server. */
-  list: readClusters.input(listClustersInput).query(({ ctx, input }) => listClusters(ctx.db, input)),
+  /** The fleet view: filtered, searched, sorted and paged on the server, over the clusters the caller may see. */
+  list: readClusters.input(listClustersInput).query(({ ctx, input }) => listClusters(ctx.cp.store.db, ctx.principal, input)),
 
   /** Counts for the fleet view's filter menus. */
-  facets: readClusters.query(({ ctx }) => fleetFacets(ctx.db)),
+  facets: readClusters.query(({ ctx }) => fleetFacets(ctx.cp.store.db, ctx.principal)),
+
+  overview: readClusters.query(({ ctx }) => fleetOverview(ctx.cp.store.db, ctx.principal)),
 
   /** One cluster's page: settings, environments, addons desired vs reported, preflight, node pools. */
-  get: readClusters.input(clusterRef).query(({ ctx, input }) => getClusterDetail(ctx.db, input.name)),
+  get: onCluster('cluster.read', clusterRef).query(({ ctx, input }) => getClusterDetail(ctx.cp.store.db, input.name)),
 
-  updateEnvironments: manageClusters
-    .input(updateClusterEnvironmentsInput)
-    .mutation(({ ctx, input }) => updateClusterEnvironments(ctx.db, ctx.actor, input)),
+  /** The attach page's live panel: status, versions, counts and preflight, not the whole page. */
+  attachStatus: onCluster('cluster.read', clusterRef).query(({ ctx, input }) => getAttachStatus(ctx.cp.store.db, input.name)),
 
-  updateAddons: manageClusters
-    .input(updateClusterAddonsInput)
-    .mutation(({ ctx, input }) => updateClusterAddons(ctx.db, ctx.actor, input)),
+  updateEnvironments: onCluster('cluster.manage', updateClusterEnvironmentsInput).mutation(({ ctx, input }) =>
+    updateClusterEnvironments(ctx.cp, ctx.actor, input),
+  ),
+
+  updateAddons: onCluster('cluster.manage', updateClusterAddonsInput).mutation(({ ctx, input }) =>
+    updateClusterAddons(ctx.cp, ctx.actor, input),
+  ),
 
   /** New token shown once; the old one stops working and the live agent session is cut. */
-  rotateToken: manageClusters
-    .input(rotateClusterTokenInput)
-    .mutation(({ ctx, input }) => rotateClusterToken(ctx.db, ctx.actor, input, ctx.origin)),
+  rotateToken: onCluster('cluster.manage', rotateClusterTokenInput).mutation(({ ctx, input }) =>
+    rotateClusterToken(ctx.cp, ctx.actor, input, ctx.request.origin),
+  ),
 
   /** Requires the typed name; refused while workspaces remain. */
-  detach: manageClusters.input(detachClusterInput).mutation(({ ctx, input }) => detachCluster(ctx.db, ctx.actor, input)),
+  detach: onCluster('cluster.manage', detachClusterInput).mutation(({ ctx, input }) => detachCluster(ctx.cp, ctx.actor, input)),
 
-  overview: readClusters.query(({ ctx }) => fleetOverview(ctx.db)),
+  /**
+   * Which clusters changed (stored state, agent sessions), pushed over SSE: views
+   * refetch their queries on each value. Optionally only the cluster named.
+   */
+  onChange: readClusters.input(watchInput).subscription(async function* ({ ctx, input, signal }) {
+    const name = input?.name;
+    if (name !== undefined) authorize(ctx.principal, 'cluster.read', { type: 'cluster', name });
+    yield* clusterChanges(ctx.cp.store.db, ctx.cp.bus, name, signal);
+  }),
 });

@@ -1,13 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { clusterEnvironments, clusters, clusterTokens } from '@/db/schema';
 import { normaliseAddonChoice } from '@/lib/addons/catalog';
 import type { AttachClusterInput } from '@/lib/schemas/cluster';
-import { ConflictError, isUniqueViolation } from '@/server/errors';
+import { ConflictError } from '@/server/errors';
 import { type Actor, recordAudit } from '@/server/services/audit';
 import { mintClusterToken } from '@/server/services/cluster-token';
-import { renderInstallInstructions, resolveControlPlaneUrl, resolveTenant, type InstallInstructions } from '@/server/services/clusters/install';
-import { auditableCluster, requireEnvironments } from '@/server/services/clusters/shared';
+import { installInstructionsFor, type InstallInstructions } from '@/server/services/clusters/install';
+import { afterClusterCommit, auditableCluster, requireEnvironments, type ClusterServices } from '@/server/services/clusters/shared';
 
 export interface AttachedCluster {
   cluster: { id: number; name: string; status: 'awaiting_agent' };
@@ -23,19 +21,26 @@ function duplicateName(name: string): ConflictError {
 
 /**
  * Creates the cluster (Awaiting agent), its environments and its first token, with the
- * audit row, in one transaction: a failure writes nothing.
+ * audit row, in one transaction: a failure writes nothing. The response is rendered
+ * before the commit, so nothing can fail after it and lose the token.
+ * `requestOrigin` is where the request reached us: the agent's URL when no public URL is configured.
  */
-/** `origin` is where the request reached us: the agent's URL when FLEETDECK_PUBLIC_URL is unset. */
-export function attachCluster(db: Db, actor: Actor, input: AttachClusterInput, origin: string | null = null): AttachedCluster {
+export async function attachCluster(
+  cp: ClusterServices,
+  actor: Actor,
+  input: AttachClusterInput,
+  requestOrigin: string | null,
+): Promise<AttachedCluster> {
   const minted = mintClusterToken();
+  const install = installInstructionsFor(cp.config, requestOrigin, input.name, minted.token);
   let created: { id: number; name: string };
   try {
-    created = db.transaction((tx) => {
-      if (tx.select({ id: clusters.id }).from(clusters).where(eq(clusters.name, input.name)).get()) {
-        throw duplicateName(input.name);
-      }
-      const envs = requireEnvironments(tx, input.environmentIds);
-      const cluster = tx
+    created = await cp.store.transaction(async (tx) => {
+      const { clusters, clusterEnvironments, clusterTokens } = cp.store.tables;
+      const [existing] = await tx.select({ id: clusters.id }).from(clusters).where(eq(clusters.name, input.name)).limit(1);
+      if (existing) throw duplicateName(input.name);
+      const envs = await requireEnvironments(tx, input.environmentIds);
+      const [cluster] = await tx
         .insert(clusters)
         .values({
           name: input.name,
@@ -47,13 +52,11 @@ export function attachCluster(db: Db, actor: Actor, input: AttachClusterInput, o
           gpuTypeLabel: input.gpuTypeLabel,
           addons: normaliseAddonChoice(input.provider, input.addons),
         })
-        .returning()
-        .get();
-      tx.insert(clusterEnvironments)
-        .values(envs.map((env) => ({ clusterId: cluster.id, environmentId: env.id })))
-        .run();
-      tx.insert(clusterTokens).values({ clusterId: cluster.id, tokenHash: minted.tokenHash, prefix: minted.prefix }).run();
-      recordAudit(tx, actor, {
+        .returning();
+      if (!cluster) throw new Error('the new cluster row was not returned');
+      await tx.insert(clusterEnvironments).values(envs.map((env) => ({ clusterId: cluster.id, environmentId: env.id })));
+      await tx.insert(clusterTokens).values({ clusterId: cluster.id, tokenHash: minted.tokenHash, prefix: minted.prefix });
+      await recordAudit(tx, actor, {
         action: 'cluster.attach',
         target: { type: 'cluster', id: cluster.id, label: cluster.name },
         before: null,
@@ -62,19 +65,11 @@ export function attachCluster(db: Db, actor: Actor, input: AttachClusterInput, o
       return { id: cluster.id, name: cluster.name };
     });
   } catch (error) {
-    // Two admins attaching the same name at once: the unique index decides.
-    if (isUniqueViolation(error)) throw duplicateName(input.name);
+    // Two admins attaching the same name at once: the unique index decides, and the
+    // loser gets the same message as when the name was already taken.
+    if (error instanceof ConflictError && error.fieldErrors?.name) throw duplicateName(input.name);
     throw error;
   }
-  return {
-    cluster: { ...created, status: 'awaiting_agent' },
-    token: minted.token,
-    tokenPrefix: minted.prefix,
-    install: renderInstallInstructions({
-      clusterName: created.name,
-      controlPlaneUrl: resolveControlPlaneUrl(origin),
-      tenant: resolveTenant(),
-      token: minted.token,
-    }),
-  };
+  afterClusterCommit(cp, created.id);
+  return { cluster: { ...created, status: 'awaiting_agent' }, token: minted.token, tokenPrefix: minted.prefix, install };
 }

@@ -1,19 +1,16 @@
 /**
- * Everything the cluster page shows about one cluster, in one read. Never the token or
- * its hash: only the active token's prefix and when it was minted.
+ * What the cluster page shows about one cluster, in one read, and the much smaller
+ * part the attach page's live panel needs. Never the token or its hash: only the
+ * active token's prefix and when it was minted.
  */
-import { and, asc, count, desc, eq, isNull, max, sql, sum } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { clusterNodes, clusterReports, clusterTokens } from '@/db/schema';
+import { and, asc, count, desc, eq, isNull, max, sql } from 'drizzle-orm';
+import type { ClusterRow } from '@/db/schema';
 import { resolveAddonStates, type AddonStateView } from '@/lib/addons/addon-state';
 import { addonDefault, findAddon, overlapWarning, type AddonGroup } from '@/lib/addons/catalog';
-import { COMPONENT_IDS, PREFLIGHT_CHECK_IDS, type DetectedComponent, type PreflightResult } from '@/lib/agent-protocol';
+import type { PreflightResult } from '@/lib/agent-protocol';
 import { clusterPrerequisites, tickPrerequisites, type TickedPrerequisite } from '@/lib/prerequisites';
-import {
-  clusterEnvironmentRows,
-  clusterWorkspaces,
-  findClusterByName,
-} from '@/server/services/clusters/shared';
+import { tablesOf, type Db } from '@/server/store';
+import { clusterEnvironmentRows, clusterWorkspaces, findClusterByName } from '@/server/services/clusters/shared';
 
 export interface ClusterAddonView extends AddonStateView {
   group: AddonGroup;
@@ -36,22 +33,59 @@ export interface NodePoolSummary {
   lastSeenAt: Date | null;
 }
 
-const componentIds: ReadonlySet<string> = new Set(COMPONENT_IDS);
-const preflightIds: ReadonlySet<string> = new Set(PREFLIGHT_CHECK_IDS);
-
-function isComponent(component: { id: string }): component is DetectedComponent {
-  return componentIds.has(component.id);
-}
-function isPreflight(result: { id: string }): result is PreflightResult {
-  return preflightIds.has(result.id);
+async function clusterReport(db: Db, clusterId: number) {
+  const { clusterReports } = tablesOf(db);
+  const [report] = await db.select().from(clusterReports).where(eq(clusterReports.clusterId, clusterId)).limit(1);
+  return report;
 }
 
-export function getClusterDetail(db: Db, name: string) {
-  const cluster = findClusterByName(db, name);
-  const report = db.select().from(clusterReports).where(eq(clusterReports.clusterId, cluster.id)).get();
-  // Stored JSON is loosely typed; keep only what this protocol version knows.
-  const detected = report ? report.components.filter(isComponent) : null;
-  const preflight = report?.snapshotAt ? report.preflight.filter(isPreflight) : null;
+/** The checklist ticked from the agent's preflight; every item pending before its first snapshot. */
+function prerequisitesOf(cluster: ClusterRow, preflight: readonly PreflightResult[] | null): TickedPrerequisite[] {
+  return tickPrerequisites(
+    clusterPrerequisites({ provider: cluster.provider, nodePoolLabel: cluster.nodePoolLabel, gpuTypeLabel: cluster.gpuTypeLabel }),
+    preflight,
+  );
+}
+
+async function nodePoolsOf(db: Db, clusterId: number): Promise<NodePoolSummary[]> {
+  const { clusterNodes } = tablesOf(db);
+  return db
+    .select({
+      nodePool: clusterNodes.nodePool,
+      gpuType: clusterNodes.gpuType,
+      nodeCount: count(),
+      readyCount: sql<number>`sum(case when ${clusterNodes.ready} then 1 else 0 end)`.mapWith(Number),
+      gpuCount: sql<number>`coalesce(sum(${clusterNodes.gpuCount}), 0)`.mapWith(Number),
+      lastSeenAt: max(clusterNodes.updatedAt),
+    })
+    .from(clusterNodes)
+    .where(eq(clusterNodes.clusterId, clusterId))
+    .groupBy(clusterNodes.nodePool, clusterNodes.gpuType)
+    .orderBy(sql`${clusterNodes.nodePool} is null`, asc(clusterNodes.nodePool), asc(clusterNodes.gpuType));
+}
+
+async function activeTokenOf(db: Db, clusterId: number) {
+  const { clusterTokens } = tablesOf(db);
+  const [token] = await db
+    .select({ prefix: clusterTokens.prefix, createdAt: clusterTokens.createdAt })
+    .from(clusterTokens)
+    .where(and(eq(clusterTokens.clusterId, clusterId), isNull(clusterTokens.revokedAt)))
+    .orderBy(desc(clusterTokens.id))
+    .limit(1);
+  return token ?? null;
+}
+
+export async function getClusterDetail(db: Db, name: string) {
+  const cluster = await findClusterByName(db, name);
+  const [report, nodePools, token, environments, workspaces] = await Promise.all([
+    clusterReport(db, cluster.id),
+    nodePoolsOf(db, cluster.id),
+    activeTokenOf(db, cluster.id),
+    clusterEnvironmentRows(db, cluster.id),
+    clusterWorkspaces(db, cluster.id),
+  ]);
+  const detected = report ? report.components : null;
+  const preflight = report?.snapshotAt ? report.preflight : null;
 
   const addons: ClusterAddonView[] = resolveAddonStates(cluster.provider, cluster.addons, detected).map((view) => {
     const addon = findAddon(view.addonId);
@@ -67,39 +101,6 @@ export function getClusterDetail(db: Db, name: string) {
       overlapWarning: overlapWarning(addon, cluster.provider),
     };
   });
-
-  const prerequisites: TickedPrerequisite[] = tickPrerequisites(
-    clusterPrerequisites({ provider: cluster.provider, nodePoolLabel: cluster.nodePoolLabel, gpuTypeLabel: cluster.gpuTypeLabel }),
-    preflight,
-  );
-
-  const nodePools: NodePoolSummary[] = db
-    .select({
-      nodePool: clusterNodes.nodePool,
-      gpuType: clusterNodes.gpuType,
-      nodeCount: count(),
-      readyCount: sql<number>`sum(case when ${clusterNodes.ready} then 1 else 0 end)`,
-      gpuCount: sql<number>`coalesce(${sum(clusterNodes.gpuCount)}, 0)`,
-      lastSeenAt: sql<number | null>`${max(clusterNodes.updatedAt)}`,
-    })
-    .from(clusterNodes)
-    .where(eq(clusterNodes.clusterId, cluster.id))
-    .groupBy(clusterNodes.nodePool, clusterNodes.gpuType)
-    .orderBy(sql`${clusterNodes.nodePool} is null`, asc(clusterNodes.nodePool), asc(clusterNodes.gpuType))
-    .all()
-    .map((pool) => ({
-      ...pool,
-      readyCount: Number(pool.readyCount),
-      gpuCount: Number(pool.gpuCount),
-      lastSeenAt: pool.lastSeenAt === null ? null : new Date(Number(pool.lastSeenAt) * 1000),
-    }));
-
-  const activeToken = db
-    .select({ prefix: clusterTokens.prefix, createdAt: clusterTokens.createdAt })
-    .from(clusterTokens)
-    .where(and(eq(clusterTokens.clusterId, cluster.id), isNull(clusterTokens.revokedAt)))
-    .orderBy(desc(clusterTokens.id))
-    .get();
 
   return {
     cluster: {
@@ -124,10 +125,10 @@ export function getClusterDetail(db: Db, name: string) {
       gpusByType: cluster.gpusByType,
       createdAt: cluster.createdAt,
     },
-    environments: clusterEnvironmentRows(db, cluster.id),
-    workspaces: clusterWorkspaces(db, cluster.id),
+    environments,
+    workspaces,
     addons,
-    prerequisites,
+    prerequisites: prerequisitesOf(cluster, preflight),
     /** Null until the agent's first snapshot. */
     report: report
       ? {
@@ -143,7 +144,40 @@ export function getClusterDetail(db: Db, name: string) {
     nodePools,
     /** Last-known node data stays visible when the agent is gone, marked stale. */
     nodesStale: cluster.status === 'disconnected',
-    token: activeToken ?? null,
+    token,
   };
 }
-export type ClusterDetail = ReturnType<typeof getClusterDetail>;
+export type ClusterDetail = Awaited<ReturnType<typeof getClusterDetail>>;
+
+/**
+ * The attach page's live panel: awaiting agent → connected → snapshot → preflight.
+ * Two small reads, so the panel can refetch on every pushed change.
+ */
+export async function getAttachStatus(db: Db, name: string) {
+  const cluster = await findClusterByName(db, name);
+  const { clusterReports } = tablesOf(db);
+  const [report] = await db
+    .select({ snapshotAt: clusterReports.snapshotAt, preflight: clusterReports.preflight })
+    .from(clusterReports)
+    .where(eq(clusterReports.clusterId, cluster.id))
+    .limit(1);
+  const snapshotAt = report?.snapshotAt ?? null;
+  return {
+    name: cluster.name,
+    status: cluster.status,
+    statusReasons: cluster.statusReasons,
+    connectedAt: cluster.connectedAt,
+    lastSeenAt: cluster.lastSeenAt,
+    /** Null until the agent's first snapshot. */
+    snapshotAt,
+    agentVersion: cluster.agentVersion,
+    kubernetesVersion: cluster.kubernetesVersion,
+    nodeCount: cluster.nodeCount,
+    readyNodeCount: cluster.readyNodeCount,
+    gpuCount: cluster.gpuCount,
+    gpusByType: cluster.gpusByType,
+    /** The preflight results, ticked into the provider's checklist (pending before the snapshot). */
+    prerequisites: prerequisitesOf(cluster, snapshotAt && report ? report.preflight : null),
+  };
+}
+export type AttachStatus = Awaited<ReturnType<typeof getAttachStatus>>;

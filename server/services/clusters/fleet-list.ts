@@ -1,13 +1,16 @@
 /**
  * The fleet view's query. It reads only the `clusters` row (status, versions and node/GPU
  * counts are denormalised there by the gateway) plus the page's environment links, so a
- * page costs the same with 50 or 50,000 node rows behind it.
+ * page costs the same with 50 or 50,000 node rows behind it. Every statement is written
+ * in the SQL both engines share, and only over the clusters the caller may see.
  */
 import { and, asc, count, desc, eq, exists, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { clusterEnvironments, clusters, environments, type ClusterStatus } from '@/db/schema';
+import type { ClusterRow, Tables } from '@/db/schema';
+import type { ClusterStatus } from '@/lib/cluster-status';
 import type { ClusterSortColumn, ListClustersQuery } from '@/lib/schemas/cluster';
-import { clusterHealthColumns } from '@/server/services/clusters/shared';
+import type { Principal } from '@/server/access/principal';
+import { tablesOf, type Db } from '@/server/store';
+import { clusterHealthColumns, visibleClustersOn } from '@/server/services/clusters/shared';
 
 export interface ClusterEnvironmentChip {
   id: number;
@@ -19,7 +22,7 @@ export interface ClusterEnvironmentChip {
 export interface FleetRow {
   id: number;
   name: string;
-  provider: (typeof clusters.$inferSelect)['provider'];
+  provider: ClusterRow['provider'];
   region: string;
   status: ClusterStatus;
   statusReasons: string[];
@@ -43,41 +46,63 @@ export interface FleetPage {
 }
 
 /** Clusters that need someone first: disconnected, then degraded, then not yet connected. */
-export const attentionRank = sql<number>`case ${clusters.status}
-  when 'disconnected' then 0 when 'degraded' then 1 when 'awaiting_agent' then 2 else 3 end`;
+export function attentionRank({ clusters }: Tables): SQL<number> {
+  return sql<number>`case ${clusters.status}
+    when 'disconnected' then 0 when 'degraded' then 1 when 'awaiting_agent' then 2 else 3 end`;
+}
 
-const firstEnvironmentName = sql<string | null>`(
-  select min(${environments.name}) from ${clusterEnvironments}
-  join ${environments} on ${environments.id} = ${clusterEnvironments.environmentId}
-  where ${clusterEnvironments.clusterId} = ${clusters.id})`;
+/** The digits `text` starts with ('' when none), without a function only one engine has. */
+function leadingDigits(text: SQL): SQL {
+  return sql`substr(${text}, 1, length(${text}) - length(ltrim(${text}, '0123456789')))`;
+}
 
-const SORT_EXPRESSIONS: Record<ClusterSortColumn, SQL | typeof clusters.name> = {
-  name: clusters.name,
-  provider: sql`${clusters.provider}`,
-  region: sql`${clusters.region}`,
-  environments: firstEnvironmentName,
-  status: attentionRank,
-  lastSeenAt: sql`${clusters.lastSeenAt}`,
-  // Numeric parts of "v1.30.2" compare as numbers, not text ("1.9" < "1.10").
-  kubernetesVersion: sql`(
-    cast(substr(ltrim(${clusters.kubernetesVersion}, 'v'), 1, instr(ltrim(${clusters.kubernetesVersion}, 'v'), '.') - 1) as integer) * 1000
-    + cast(substr(ltrim(${clusters.kubernetesVersion}, 'v'), instr(ltrim(${clusters.kubernetesVersion}, 'v'), '.') + 1) as integer))`,
-  nodeCount: sql`${clusters.nodeCount}`,
-  gpuCount: sql`${clusters.gpuCount}`,
-  createdAt: sql`${clusters.createdAt}`,
-};
+/** `digits` left-padded with zeros to six characters, so that text order is numeric order. */
+function padded(digits: SQL): SQL {
+  return sql`substr('000000' || ${digits}, length(${digits}) + 1, 6)`;
+}
 
-function filtersOf(db: Db, query: ListClustersQuery): SQL | undefined {
-  const filters: SQL[] = [];
+/**
+ * "v1.30.2" as "000001000030": major and minor compare as numbers ("1.9" < "1.10"),
+ * and a missing version stays null.
+ */
+function kubernetesVersionKey({ clusters }: Tables): SQL {
+  const version = sql`ltrim(${clusters.kubernetesVersion}, 'v')`;
+  const major = leadingDigits(version);
+  const afterMajor = sql`substr(${version}, length(${major}) + 2)`;
+  return sql`(${padded(major)} || ${padded(leadingDigits(afterMajor))})`;
+}
+
+function sortExpression(tables: Tables, column: ClusterSortColumn): SQL {
+  const { clusters, clusterEnvironments, environments } = tables;
+  switch (column) {
+    case 'environments':
+      return sql`(
+        select min(${environments.name}) from ${clusterEnvironments}
+        join ${environments} on ${environments.id} = ${clusterEnvironments.environmentId}
+        where ${clusterEnvironments.clusterId} = ${clusters.id})`;
+    case 'status':
+      return attentionRank(tables);
+    case 'kubernetesVersion':
+      return kubernetesVersionKey(tables);
+    default:
+      return sql`${clusters[column]}`;
+  }
+}
+
+/** `search` as a LIKE pattern matching it anywhere, its own `%`, `_` and `\` taken literally. */
+function containsPattern(search: string): string {
+  return `%${search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+function filtersOf(db: Db, principal: Principal, query: ListClustersQuery): SQL | undefined {
+  const { clusters, clusterEnvironments, environments } = tablesOf(db);
+  const filters: (SQL | undefined)[] = [visibleClustersOn(principal, clusters.id)];
   if (query.providers.length) filters.push(inArray(clusters.provider, query.providers));
   if (query.statuses.length) filters.push(inArray(clusters.status, query.statuses));
   if (query.regions.length) filters.push(inArray(clusters.region, query.regions));
-  if (query.search) filters.push(sql`instr(${clusters.name}, ${query.search.toLowerCase()}) > 0`);
+  if (query.search) filters.push(sql`lower(${clusters.name}) like ${containsPattern(query.search)} escape '\\'`);
   if (query.environments.length) {
-    const envIds = db
-      .select({ id: environments.id })
-      .from(environments)
-      .where(inArray(environments.name, query.environments));
+    const envIds = db.select({ id: environments.id }).from(environments).where(inArray(environments.name, query.environments));
     filters.push(
       exists(
         db
@@ -87,20 +112,23 @@ function filtersOf(db: Db, query: ListClustersQuery): SQL | undefined {
       ),
     );
   }
-  return filters.length ? and(...filters) : undefined;
+  return and(...filters);
 }
 
-export function listClusters(db: Db, query: ListClustersQuery): FleetPage {
-  const where = filtersOf(db, query);
-  const total = db.select({ n: count() }).from(clusters).where(where).get()?.n ?? 0;
+export async function listClusters(db: Db, principal: Principal, query: ListClustersQuery): Promise<FleetPage> {
+  const tables = tablesOf(db);
+  const { clusters } = tables;
+  const where = filtersOf(db, principal, query);
+  const [counted] = await db.select({ n: count() }).from(clusters).where(where);
+  const total = counted?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
   const page = Math.min(query.page, pageCount);
 
-  const sortBy = SORT_EXPRESSIONS[query.sort];
+  const sortBy = sortExpression(tables, query.sort);
   const direction = query.direction === 'asc' ? asc : desc;
-  const rows = db
+  const rows = await db
     .select({
-      ...clusterHealthColumns,
+      ...clusterHealthColumns(tables),
       kubernetesVersion: clusters.kubernetesVersion,
       nodeCount: clusters.nodeCount,
       readyNodeCount: clusters.readyNodeCount,
@@ -112,10 +140,9 @@ export function listClusters(db: Db, query: ListClustersQuery): FleetPage {
     // Clusters the agent has not reported on sort last either way: "—" is not a value.
     .orderBy(sql`${sortBy} is null`, direction(sortBy), asc(clusters.name))
     .limit(query.pageSize)
-    .offset((page - 1) * query.pageSize)
-    .all();
+    .offset((page - 1) * query.pageSize);
 
-  const chips = environmentChips(db, rows.map((row) => row.id));
+  const chips = await environmentChips(db, rows.map((row) => row.id));
   return {
     rows: rows.map((row) => ({ ...row, environments: chips.get(row.id) ?? [] })),
     total,
@@ -125,10 +152,11 @@ export function listClusters(db: Db, query: ListClustersQuery): FleetPage {
   };
 }
 
-export function environmentChips(db: Db, clusterIds: readonly number[]): Map<number, ClusterEnvironmentChip[]> {
+export async function environmentChips(db: Db, clusterIds: readonly number[]): Promise<Map<number, ClusterEnvironmentChip[]>> {
   const byCluster = new Map<number, ClusterEnvironmentChip[]>();
   if (clusterIds.length === 0) return byCluster;
-  const links = db
+  const { clusterEnvironments, environments } = tablesOf(db);
+  const links = await db
     .select({
       clusterId: clusterEnvironments.clusterId,
       id: environments.id,
@@ -139,8 +167,7 @@ export function environmentChips(db: Db, clusterIds: readonly number[]): Map<num
     .from(clusterEnvironments)
     .innerJoin(environments, eq(environments.id, clusterEnvironments.environmentId))
     .where(inArray(clusterEnvironments.clusterId, [...clusterIds]))
-    .orderBy(asc(environments.name))
-    .all();
+    .orderBy(asc(environments.name));
   for (const { clusterId, ...chip } of links) {
     const list = byCluster.get(clusterId) ?? [];
     list.push(chip);
@@ -157,34 +184,35 @@ export interface FleetFacets {
   total: number;
 }
 
-/** Counts for the filter menus, over the whole fleet. Every environment is listed, even at 0. */
-export function fleetFacets(db: Db): FleetFacets {
-  const envCounts = db
-    .select({ id: clusterEnvironments.environmentId, count: count() })
-    .from(clusterEnvironments)
-    .groupBy(clusterEnvironments.environmentId)
-    .all();
-  const countByEnv = new Map(envCounts.map((row) => [row.id, row.count]));
-  return {
-    environments: db
+/**
+ * Counts for the filter menus, over the clusters the caller may see. Every environment
+ * is listed, even at 0.
+ */
+export async function fleetFacets(db: Db, principal: Principal): Promise<FleetFacets> {
+  const tables = tablesOf(db);
+  const { clusters, clusterEnvironments, environments } = tables;
+  const visible = visibleClustersOn(principal, clusters.id);
+  const [envCounts, allEnvironments, providers, statuses, regions, totals] = await Promise.all([
+    db
+      .select({ id: clusterEnvironments.environmentId, count: count() })
+      .from(clusterEnvironments)
+      .where(visibleClustersOn(principal, clusterEnvironments.clusterId))
+      .groupBy(clusterEnvironments.environmentId),
+    db
       .select({ id: environments.id, name: environments.name, color: environments.color, isProduction: environments.isProduction })
       .from(environments)
-      .orderBy(asc(environments.name))
-      .all()
-      .map((env) => ({ ...env, count: countByEnv.get(env.id) ?? 0 })),
-    providers: db
-      .select({ value: clusters.provider, count: count() })
-      .from(clusters)
-      .groupBy(clusters.provider)
-      .orderBy(asc(clusters.provider))
-      .all(),
-    statuses: db
-      .select({ value: clusters.status, count: count() })
-      .from(clusters)
-      .groupBy(clusters.status)
-      .orderBy(asc(attentionRank))
-      .all(),
-    regions: db.select({ value: clusters.region, count: count() }).from(clusters).groupBy(clusters.region).orderBy(asc(clusters.region)).all(),
-    total: db.select({ n: count() }).from(clusters).get()?.n ?? 0,
+      .orderBy(asc(environments.name)),
+    db.select({ value: clusters.provider, count: count() }).from(clusters).where(visible).groupBy(clusters.provider).orderBy(asc(clusters.provider)),
+    db.select({ value: clusters.status, count: count() }).from(clusters).where(visible).groupBy(clusters.status).orderBy(asc(attentionRank(tables))),
+    db.select({ value: clusters.region, count: count() }).from(clusters).where(visible).groupBy(clusters.region).orderBy(asc(clusters.region)),
+    db.select({ n: count() }).from(clusters).where(visible),
+  ]);
+  const countByEnv = new Map(envCounts.map((row) => [row.id, row.count]));
+  return {
+    environments: allEnvironments.map((env) => ({ ...env, count: countByEnv.get(env.id) ?? 0 })),
+    providers,
+    statuses,
+    regions,
+    total: totals[0]?.n ?? 0,
   };
 }

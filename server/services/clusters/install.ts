@@ -5,6 +5,8 @@
  * manifests. Only the Secret command carries the token; the others name the Secret.
  */
 import { DEFAULT_AGENT_NAMESPACE, renderInstallCommands } from '@/lib/install/manifests';
+import type { ControlPlaneConfig } from '@/server/config';
+import { InvalidError } from '@/server/errors';
 
 export const AGENT_TOKEN_SECRET = 'fleetdeck-agent-token';
 
@@ -52,11 +54,51 @@ export function renderInstallInstructions({ clusterName, controlPlaneUrl, tenant
   };
 }
 
-/** The URL agents dial: configured, else what the admin's browser used to reach us. */
-export function resolveControlPlaneUrl(requestOrigin: string | null): string {
-  return process.env.FLEETDECK_PUBLIC_URL?.trim() || requestOrigin || `http://localhost:${process.env.PORT ?? '3000'}`;
+/** What install commands take from the configuration. */
+export type InstallConfig = Pick<ControlPlaneConfig, 'publicUrl' | 'tenant' | 'port'>;
+
+const PLAIN_HOST = /^[a-z0-9.-]{1,253}$|^\[[0-9a-f:.]{2,45}\]$/i;
+
+/**
+ * `origin` as a bare `scheme://host[:port]` agents can dial, or null when it is not one.
+ * It ends up in shell commands an admin pastes, so anything odd is refused, not echoed.
+ */
+function dialableOrigin(origin: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return null;
+  }
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if (!bare || (url.protocol !== 'http:' && url.protocol !== 'https:') || !PLAIN_HOST.test(url.hostname)) return null;
+  return url.origin;
 }
 
-export function resolveTenant(): string {
-  return process.env.FLEETDECK_TENANT?.trim() || 'default';
+/**
+ * The URL agents dial: the configured public URL, else the origin the admin's browser
+ * used to reach us, else this machine on the configured port. Throws `InvalidError`
+ * (before anything is written) when the request's origin cannot be dialled.
+ */
+export function resolveControlPlaneUrl(config: InstallConfig, requestOrigin: string | null): string {
+  if (config.publicUrl) return config.publicUrl;
+  if (requestOrigin === null) return `http://localhost:${config.port}`;
+  const origin = dialableOrigin(requestOrigin);
+  if (!origin) {
+    throw new InvalidError(
+      'The address this page was reached on cannot be used in install commands. ' +
+        'Open Fleetdeck at its usual address, or set FLEETDECK_PUBLIC_URL to the URL agents should dial.',
+    );
+  }
+  return origin;
+}
+
+/** The install instructions for `clusterName` and its new token, from the configuration and the request. */
+export function installInstructionsFor(config: InstallConfig, requestOrigin: string | null, clusterName: string, token: string): InstallInstructions {
+  return renderInstallInstructions({
+    clusterName,
+    controlPlaneUrl: resolveControlPlaneUrl(config, requestOrigin),
+    tenant: config.tenant,
+    token,
+  });
 }

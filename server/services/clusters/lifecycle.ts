@@ -1,61 +1,76 @@
 /** Token rotation and detach: both revoke credentials and cut the live agent session. */
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { clusters, clusterTokens } from '@/db/schema';
 import type { DetachClusterInput, RotateClusterTokenInput } from '@/lib/schemas/cluster';
 import { PreconditionError } from '@/server/errors';
-import { type Actor, recordAudit, type Tx } from '@/server/services/audit';
+import { tablesOf, type Db } from '@/server/store';
+import { type Actor, recordAudit } from '@/server/services/audit';
 import { mintClusterToken } from '@/server/services/cluster-token';
-import { cutAgentSession } from '@/server/services/clusters/agent-sessions';
-import { renderInstallInstructions, resolveControlPlaneUrl, resolveTenant } from '@/server/services/clusters/install';
-import { auditableCluster, clusterEnvironmentRows, clusterWorkspaces, findClusterByName } from '@/server/services/clusters/shared';
+import { installInstructionsFor, type InstallInstructions } from '@/server/services/clusters/install';
+import {
+  afterClusterCommit,
+  auditableCluster,
+  clusterEnvironmentRows,
+  clusterWorkspaces,
+  findClusterByName,
+  type ClusterServices,
+} from '@/server/services/clusters/shared';
 
-function revokeActiveTokens(tx: Tx, clusterId: number, at: Date): string[] {
-  return tx
+async function revokeActiveTokens(tx: Db, clusterId: number, at: Date): Promise<string[]> {
+  const { clusterTokens } = tablesOf(tx);
+  const revoked = await tx
     .update(clusterTokens)
     .set({ revokedAt: at })
     .where(and(eq(clusterTokens.clusterId, clusterId), isNull(clusterTokens.revokedAt)))
-    .returning({ prefix: clusterTokens.prefix })
-    .all()
-    .map((row) => row.prefix);
+    .returning({ prefix: clusterTokens.prefix });
+  return revoked.map((row) => row.prefix);
 }
 
-/** A new token, shown once; every older token stops working in the same commit. */
-export function rotateClusterToken(db: Db, actor: Actor, input: RotateClusterTokenInput, origin: string | null = null) {
+export interface RotatedToken {
+  /** Shown once, never stored. */
+  token: string;
+  tokenPrefix: string;
+  install: InstallInstructions;
+}
+
+/**
+ * A new token, shown once; every older token stops working in the same commit, and the
+ * agent still holding one is cut off right after it. The response is rendered before
+ * the commit, so a rotation never revokes the working token and then fails.
+ */
+export async function rotateClusterToken(
+  cp: ClusterServices,
+  actor: Actor,
+  input: RotateClusterTokenInput,
+  requestOrigin: string | null,
+): Promise<RotatedToken> {
   const minted = mintClusterToken();
-  const cluster = db.transaction((tx) => {
-    const found = findClusterByName(tx, input.name);
-    const revoked = revokeActiveTokens(tx, found.id, new Date());
-    tx.insert(clusterTokens).values({ clusterId: found.id, tokenHash: minted.tokenHash, prefix: minted.prefix }).run();
-    recordAudit(tx, actor, {
+  const install = installInstructionsFor(cp.config, requestOrigin, input.name, minted.token);
+  const clusterId = await cp.store.transaction(async (tx) => {
+    const { clusterTokens } = tablesOf(tx);
+    const cluster = await findClusterByName(tx, input.name);
+    const revoked = await revokeActiveTokens(tx, cluster.id, new Date());
+    await tx.insert(clusterTokens).values({ clusterId: cluster.id, tokenHash: minted.tokenHash, prefix: minted.prefix });
+    await recordAudit(tx, actor, {
       action: 'cluster.token.rotate',
-      target: { type: 'cluster', id: found.id, label: found.name },
+      target: { type: 'cluster', id: cluster.id, label: cluster.name },
       before: { tokenPrefixes: revoked },
       after: { tokenPrefix: minted.prefix },
     });
-    return found;
+    return cluster.id;
   });
-  cutAgentSession(cluster.id, 'cluster token rotated');
-  return {
-    token: minted.token,
-    tokenPrefix: minted.prefix,
-    install: renderInstallInstructions({
-      clusterName: cluster.name,
-      controlPlaneUrl: resolveControlPlaneUrl(origin),
-      tenant: resolveTenant(),
-      token: minted.token,
-    }),
-  };
+  afterClusterCommit(cp, clusterId, 'cluster token rotated');
+  return { token: minted.token, tokenPrefix: minted.prefix, install };
 }
 
 /**
  * Removes the cluster from the fleet: tokens revoked, its rows deleted (nodes, report
  * and environment links cascade), the audit trail kept. Refused while workspaces remain.
  */
-export function detachCluster(db: Db, actor: Actor, input: DetachClusterInput) {
-  const clusterId = db.transaction((tx) => {
-    const cluster = findClusterByName(tx, input.name);
-    const remaining = clusterWorkspaces(tx, cluster.id);
+export async function detachCluster(cp: ClusterServices, actor: Actor, input: DetachClusterInput): Promise<{ detached: string }> {
+  const clusterId = await cp.store.transaction(async (tx) => {
+    const { clusters } = tablesOf(tx);
+    const cluster = await findClusterByName(tx, input.name);
+    const remaining = await clusterWorkspaces(tx, cluster.id);
     if (remaining.length > 0) {
       const names = remaining.map((ws) => ws.name);
       throw new PreconditionError(
@@ -63,17 +78,17 @@ export function detachCluster(db: Db, actor: Actor, input: DetachClusterInput) {
         { workspaces: names },
       );
     }
-    const environmentNames = clusterEnvironmentRows(tx, cluster.id).map((env) => env.name);
-    const revoked = revokeActiveTokens(tx, cluster.id, new Date());
-    recordAudit(tx, actor, {
+    const environmentNames = (await clusterEnvironmentRows(tx, cluster.id)).map((env) => env.name);
+    const revoked = await revokeActiveTokens(tx, cluster.id, new Date());
+    await recordAudit(tx, actor, {
       action: 'cluster.detach',
       target: { type: 'cluster', id: cluster.id, label: cluster.name },
       before: { ...auditableCluster(cluster, environmentNames), status: cluster.status, tokenPrefixes: revoked },
       after: null,
     });
-    tx.delete(clusters).where(eq(clusters.id, cluster.id)).run();
+    await tx.delete(clusters).where(eq(clusters.id, cluster.id));
     return cluster.id;
   });
-  cutAgentSession(clusterId, 'cluster detached');
+  afterClusterCommit(cp, clusterId, 'cluster detached');
   return { detached: input.name };
 }

@@ -1,59 +1,62 @@
 /** The Overview page: the fleet in counts, and the clusters that need someone first. */
-import { asc, count, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { clusterEnvironments, clusters, environments, type ClusterStatus } from '@/db/schema';
-import { CLUSTER_STATUSES } from '@/lib/schemas/cluster';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { CLUSTER_STATUSES, type ClusterStatus } from '@/lib/cluster-status';
 import { PROVIDER_IDS, type ProviderId } from '@/lib/providers';
+import type { Principal } from '@/server/access/principal';
+import { tablesOf, type Db } from '@/server/store';
 import { attentionRank, environmentChips } from '@/server/services/clusters/fleet-list';
-import { clusterHealthColumns } from '@/server/services/clusters/shared';
+import { clusterHealthColumns, visibleClustersOn } from '@/server/services/clusters/shared';
 
 const ATTENTION_LIMIT = 10;
 
-export function fleetOverview(db: Db) {
-  const statusCounts = new Map(
-    db.select({ status: clusters.status, n: count() }).from(clusters).groupBy(clusters.status).all().map((row) => [row.status, row.n]),
-  );
-  const providerCounts = new Map(
-    db.select({ provider: clusters.provider, n: count() }).from(clusters).groupBy(clusters.provider).all().map((row) => [row.provider, row.n]),
-  );
-  const totals = db
-    .select({
-      clusters: count(),
-      nodes: sql<number>`coalesce(sum(${clusters.nodeCount}), 0)`,
-      readyNodes: sql<number>`coalesce(sum(${clusters.readyNodeCount}), 0)`,
-      gpus: sql<number>`coalesce(sum(${clusters.gpuCount}), 0)`,
-    })
-    .from(clusters)
-    .get() ?? { clusters: 0, nodes: 0, readyNodes: 0, gpus: 0 };
-
-  const byEnvironment = db
-    .select({
-      id: environments.id,
-      name: environments.name,
-      color: environments.color,
-      isProduction: environments.isProduction,
-      count: sql<number>`count(${clusterEnvironments.clusterId})`,
-    })
-    .from(environments)
-    .leftJoin(clusterEnvironments, eq(clusterEnvironments.environmentId, environments.id))
-    .groupBy(environments.id)
-    .orderBy(asc(environments.name))
-    .all();
-
-  const needing = db
-    .select(clusterHealthColumns)
-    .from(clusters)
-    .where(inArray(clusters.status, ['disconnected', 'degraded', 'awaiting_agent']))
-    .orderBy(asc(attentionRank), sql`${clusters.lastSeenAt} is null`, asc(clusters.lastSeenAt), asc(clusters.name))
-    .limit(ATTENTION_LIMIT)
-    .all();
-  const chips = environmentChips(db, needing.map((row) => row.id));
+/** Over the clusters `principal` may see. */
+export async function fleetOverview(db: Db, principal: Principal) {
+  const tables = tablesOf(db);
+  const { clusters, clusterEnvironments, environments } = tables;
+  const visible = visibleClustersOn(principal, clusters.id);
+  const [byStatusRows, byProviderRows, totalsRows, byEnvironment, needing] = await Promise.all([
+    db.select({ status: clusters.status, n: count() }).from(clusters).where(visible).groupBy(clusters.status),
+    db.select({ provider: clusters.provider, n: count() }).from(clusters).where(visible).groupBy(clusters.provider),
+    db
+      .select({
+        clusters: count(),
+        nodes: sql<number>`coalesce(sum(${clusters.nodeCount}), 0)`.mapWith(Number),
+        readyNodes: sql<number>`coalesce(sum(${clusters.readyNodeCount}), 0)`.mapWith(Number),
+        gpus: sql<number>`coalesce(sum(${clusters.gpuCount}), 0)`.mapWith(Number),
+      })
+      .from(clusters)
+      .where(visible),
+    db
+      .select({
+        id: environments.id,
+        name: environments.name,
+        color: environments.color,
+        isProduction: environments.isProduction,
+        count: count(clusterEnvironments.clusterId),
+      })
+      .from(environments)
+      .leftJoin(
+        clusterEnvironments,
+        and(eq(clusterEnvironments.environmentId, environments.id), visibleClustersOn(principal, clusterEnvironments.clusterId)),
+      )
+      .groupBy(environments.id)
+      .orderBy(asc(environments.name)),
+    db
+      .select(clusterHealthColumns(tables))
+      .from(clusters)
+      .where(and(visible, inArray(clusters.status, ['disconnected', 'degraded', 'awaiting_agent'])))
+      .orderBy(asc(attentionRank(tables)), sql`${clusters.lastSeenAt} is null`, asc(clusters.lastSeenAt), asc(clusters.name))
+      .limit(ATTENTION_LIMIT),
+  ]);
+  const statusCounts = new Map(byStatusRows.map((row) => [row.status, row.n]));
+  const providerCounts = new Map(byProviderRows.map((row) => [row.provider, row.n]));
+  const chips = await environmentChips(db, needing.map((row) => row.id));
 
   return {
-    totals: { ...totals, nodes: Number(totals.nodes), readyNodes: Number(totals.readyNodes), gpus: Number(totals.gpus) },
+    totals: totalsRows[0] ?? { clusters: 0, nodes: 0, readyNodes: 0, gpus: 0 },
     byStatus: CLUSTER_STATUSES.map((status: ClusterStatus) => ({ status, count: statusCounts.get(status) ?? 0 })),
     byProvider: PROVIDER_IDS.map((provider: ProviderId) => ({ provider, count: providerCounts.get(provider) ?? 0 })),
-    byEnvironment: byEnvironment.map((env) => ({ ...env, count: Number(env.count) })),
+    byEnvironment,
     /** Disconnected first (longest silent first), then degraded, then awaiting an agent. */
     needingAttention: needing.map((row) => ({ ...row, environments: chips.get(row.id) ?? [] })),
     needingAttentionTotal:
