@@ -94,4 +94,15 @@ describe('agent CLI', { timeout: 60_000 }, () => {
     expect(conn.closeCode).toBe(1000);
     expect(run.output()).not.toContain(TOKEN);
   });
+
+  it('exits 1 without redialling when its session is revoked (4001)', async () => {
+    const before = controlPlane.connections.length;
+    const run = runCli(args(), { FLEETDECK_CLUSTER_TOKEN: TOKEN });
+    const conn = await controlPlane.waitForConnection(before + 1, 15_000);
+    await controlPlane.waitForSnapshot(conn, 10_000);
+    conn.revoke('token rotated');
+    expect(await run.code).toBe(1);
+    expect(run.output()).toContain('the control plane rejected the cluster token');
+    expect(controlPlane.connections).toHaveLength(before + 1);
+  });
 });
