@@ -1,37 +1,63 @@
-/** A real HTTP server with the gateway on loopback, over a fresh in-memory database. */
+/**
+ * The real gateway on a test control plane (fresh store, in-process bus), served by a
+ * real HTTP server on loopback that hands agent upgrades to it, as the control plane's
+ * own server does.
+ */
 import http from 'node:http';
-import { openDatabase, setDb, type Db } from '@/db/client';
-import { clusters, clusterTokens } from '@/db/schema';
+import type { InferInsertModel } from 'drizzle-orm';
+import type { Tables } from '@/db/schema';
 import type { ProviderId } from '@/lib/providers';
+import { isAgentConnectRequest, type AgentGateway, type AgentGatewayOptions } from '@/server/agent-gateway';
+import type { ControlPlane } from '@/server/control-plane';
+import type { DomainEvent } from '@/server/events/bus';
+import type { Store } from '@/server/store';
 import { mintClusterToken } from '@/server/services/cluster-token';
-import { attachAgentGateway, type AgentGatewayOptions, type AttachedAgentGateway } from '@/server/agent-gateway';
 import { listenOnLoopback } from '@/testing/loopback';
+import { createTestControlPlane } from '@/testing/router-harness';
+
+export type GatewayTestOptions = Omit<AgentGatewayOptions, 'store' | 'bus' | 'log'>;
 
 export interface GatewayHarness {
-  db: Db;
+  cp: ControlPlane;
+  store: Store;
+  gateway: AgentGateway;
   server: http.Server;
-  gateway: AttachedAgentGateway;
   baseUrl: string;
+  /** Every event published on the control plane's bus since start, in order. */
+  events: DomainEvent[];
   close(): Promise<void>;
 }
 
-export async function startGateway(options: AgentGatewayOptions = {}, db: Db = openDatabase(':memory:')): Promise<GatewayHarness> {
-  setDb(db);
-  const server = http.createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end();
+const EVENT_TYPES: readonly DomainEvent['type'][] = [
+  'cluster.changed',
+  'agent.sessionOpened',
+  'agent.sessionReady',
+  'agent.sessionClosed',
+  'sync.statusChanged',
+];
+
+/** A control plane whose gateway flushes every 50 ms unless told otherwise, listening on loopback. */
+export async function startGateway(options: GatewayTestOptions = {}): Promise<GatewayHarness> {
+  const cp = await createTestControlPlane({ gateway: { flushIntervalMs: 50, ...options } });
+  const events: DomainEvent[] = [];
+  for (const type of EVENT_TYPES) cp.bus.subscribe(type, (event) => void events.push(event));
+  const server = http.createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => {
+    if (isAgentConnectRequest(req)) cp.gateway.handleUpgrade(req, socket, head);
   });
-  const gateway = attachAgentGateway(server, { db, flushIntervalMs: 50, ...options });
   const baseUrl = await listenOnLoopback(server);
   return {
-    db,
+    cp,
+    store: cp.store,
+    gateway: cp.gateway,
     server,
-    gateway,
     baseUrl,
+    events,
     async close() {
-      gateway.close();
+      await cp.gateway.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cp.close();
     },
   };
 }
@@ -39,28 +65,31 @@ export async function startGateway(options: AgentGatewayOptions = {}, db: Db = o
 let clusterSeq = 0;
 
 /** Inserts a cluster and a live token for it; returns the token itself (shown once in real life). */
-export function insertCluster(
-  db: Db,
-  overrides: Partial<typeof clusters.$inferInsert> & { provider?: ProviderId } = {},
-): { clusterId: number; token: string; tokenId: number } {
-  const cluster = db
-    .insert(clusters)
-    .values({
-      name: `cluster-${++clusterSeq}-${process.pid}`,
-      provider: 'generic',
-      region: 'us-east-1',
-      prometheusUrl: 'http://prometheus-operated.prometheus.svc.cluster.local:9090',
-      nodePoolLabel: 'fleetdeck.io/node-pool',
-      gpuTypeLabel: 'fleetdeck.io/gpu-type',
-      ...overrides,
-    })
-    .returning({ id: clusters.id })
-    .get();
+export async function insertCluster(
+  store: Store,
+  overrides: Partial<InferInsertModel<Tables['clusters']>> & { provider?: ProviderId } = {},
+): Promise<{ clusterId: number; token: string; tokenId: number }> {
+  const { clusters, clusterTokens } = store.tables;
   const minted = mintClusterToken();
-  const token = db
-    .insert(clusterTokens)
-    .values({ clusterId: cluster.id, tokenHash: minted.tokenHash, prefix: minted.prefix })
-    .returning({ id: clusterTokens.id })
-    .get();
-  return { clusterId: cluster.id, token: minted.token, tokenId: token.id };
+  return store.transaction(async (tx) => {
+    const [cluster] = await tx
+      .insert(clusters)
+      .values({
+        name: `cluster-${++clusterSeq}-${process.pid}`,
+        provider: 'generic',
+        region: 'us-east-1',
+        prometheusUrl: 'http://prometheus-operated.prometheus.svc.cluster.local:9090',
+        nodePoolLabel: 'fleetdeck.io/node-pool',
+        gpuTypeLabel: 'fleetdeck.io/gpu-type',
+        ...overrides,
+      })
+      .returning({ id: clusters.id });
+    if (!cluster) throw new Error('insertCluster: no cluster row returned');
+    const [token] = await tx
+      .insert(clusterTokens)
+      .values({ clusterId: cluster.id, tokenHash: minted.tokenHash, prefix: minted.prefix })
+      .returning({ id: clusterTokens.id });
+    if (!token) throw new Error('insertCluster: no token row returned');
+    return { clusterId: cluster.id, token: minted.token, tokenId: token.id };
+  });
 }

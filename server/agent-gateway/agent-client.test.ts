@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@/testing/wait-for';
 import type { ControlPlaneFrame } from '@/lib/agent-protocol';
-import { createAgentClient } from './agent-client';
-import { AgentCallError, agentClient, getAgentGateway } from './index';
-import { InProcessSessionRegistry } from './registry';
+import { DomainError } from '@/server/errors';
 import { insertCluster, startGateway, type GatewayHarness } from '@/testing/gateway-fixtures';
 import { ProtocolClient } from '@/testing/protocol-client';
+import { AgentCallError } from './index';
 
 type RequestFrame = Extract<ControlPlaneFrame, { type: 'request' }>;
 const isRequest = (f: ControlPlaneFrame): f is RequestFrame => f.type === 'request';
@@ -23,12 +22,14 @@ afterEach(async () => {
 });
 
 async function connectedAgent(options: Parameters<typeof ProtocolClient.connect>[2] = {}) {
-  const cluster = insertCluster(h.db, { name: `gpu-west-${clients.length + 1}` });
+  const cluster = await insertCluster(h.store, { name: `gpu-west-${clients.length + 1}` });
   const client = await ProtocolClient.connect(h.baseUrl, cluster.token, options);
   clients.push(client);
   await client.hello();
   return { ...cluster, client };
 }
+
+const agentClient = (clusterId: number) => h.gateway.agentClient(clusterId);
 
 async function rejection(promise: Promise<unknown>): Promise<AgentCallError> {
   const error = await promise.then(
@@ -125,9 +126,9 @@ describe('agentClient(cluster).call', () => {
   });
 
   it('fails fast, naming the cluster, when it is not connected', async () => {
-    const { clusterId } = insertCluster(h.db, { name: 'gpu-east' });
+    const { clusterId } = await insertCluster(h.store, { name: 'gpu-east' });
     const started = Date.now();
-    const error = await rejection(getAgentGateway().agentClient(clusterId).call('prometheus.query', { query: 'up' }));
+    const error = await rejection(agentClient(clusterId).call('prometheus.query', { query: 'up' }));
     expect(error.failure).toBe('not_connected');
     expect(error.message).toBe('Cluster gpu-east is not connected');
     expect(Date.now() - started).toBeLessThan(50);
@@ -140,23 +141,11 @@ describe('agentClient(cluster).call', () => {
   });
 });
 
-describe('errors from a session in another bundle', () => {
-  it('are rebuilt as this bundle\'s AgentCallError, so tRPC shows their message', async () => {
-    // Stands in for the copy of AgentCallError that server.ts's bundle carries.
-    class ForeignAgentCallError extends Error {
-      readonly failure = 'deadline_exceeded';
-      readonly agentCode = undefined;
-    }
-    const registry = new InProcessSessionRegistry();
-    registry.claim({
-      clusterId: 7,
-      clusterName: 'gpu-far',
-      ready: true,
-      request: () => Promise.reject(new ForeignAgentCallError('Cluster gpu-far did not answer prometheus.query within 5 ms')),
-      close: () => undefined,
-    });
-    const error = await rejection(createAgentClient(registry, 7, () => 'gpu-far').call('prometheus.query', { query: 'up' }));
+describe('call failures', () => {
+  it('are domain errors, so tRPC shows their message instead of a generic 500', async () => {
+    const { clusterId } = await connectedAgent();
+    const error = await rejection(agentClient(clusterId).call('prometheus.query', { query: 'up' }, { deadlineMs: 50 }));
+    expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ failure: 'deadline_exceeded', code: 'PRECONDITION_FAILED' });
-    expect(error.message).toBe('Cluster gpu-far did not answer prometheus.query within 5 ms');
   });
 });

@@ -6,10 +6,9 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { clusters, clusterTokens } from '@/db/schema';
 import { AGENT_CONNECT_PATH } from '@/lib/agent-protocol';
 import { CLUSTER_TOKEN_PREFIX, hashClusterToken } from '@/server/services/cluster-token';
+import { tablesOf, type Db } from '@/server/store';
 
 export interface AgentIdentity {
   clusterId: number;
@@ -44,13 +43,15 @@ export function recognisableTokenPrefix(token: string): string | null {
   return token.startsWith(CLUSTER_TOKEN_PREFIX) ? token.slice(0, RECOGNISABLE_LENGTH) : null;
 }
 
-export function authenticateAgent(db: Db, authorization: string | undefined): AgentAuthResult {
+/** Reads committed rows only (`store.db`): a token minted in an open transaction is not valid yet. */
+export async function authenticateAgent(db: Db, authorization: string | undefined): Promise<AgentAuthResult> {
+  const { clusters, clusterTokens } = tablesOf(db);
   const token = readBearerToken(authorization);
   if (!token) return { ok: false, reason: 'missing', tokenPrefix: null };
   const tokenPrefix = recognisableTokenPrefix(token);
   // An inner join: a detached (deleted) cluster's tokens go with it, and a token whose
   // cluster is gone must not authenticate even if a row lingered.
-  const row = db
+  const [row] = await db
     .select({
       tokenId: clusterTokens.id,
       revokedAt: clusterTokens.revokedAt,
@@ -60,7 +61,7 @@ export function authenticateAgent(db: Db, authorization: string | undefined): Ag
     .from(clusterTokens)
     .innerJoin(clusters, eq(clusters.id, clusterTokens.clusterId))
     .where(eq(clusterTokens.tokenHash, hashClusterToken(token)))
-    .get();
+    .limit(1);
   if (!row) return { ok: false, reason: 'unknown', tokenPrefix };
   if (row.revokedAt) return { ok: false, reason: 'revoked', tokenPrefix };
   return {
@@ -73,17 +74,17 @@ export function authenticateAgent(db: Db, authorization: string | undefined): Ag
 }
 
 /** Which of `tokenIds` still authenticate: not revoked, and their cluster still exists. */
-export function liveTokenIds(db: Db, tokenIds: ReadonlySet<number>): Set<number> {
+export async function liveTokenIds(db: Db, tokenIds: ReadonlySet<number>): Promise<Set<number>> {
+  const { clusters, clusterTokens } = tablesOf(db);
   const ids = [...tokenIds];
   const live = new Set<number>();
-  // Chunked to stay far below SQLite's limit on bound parameters.
+  // Chunked to stay far below both engines' limits on bound parameters.
   for (let i = 0; i < ids.length; i += 1_000) {
-    const rows = db
+    const rows = await db
       .select({ id: clusterTokens.id })
       .from(clusterTokens)
       .innerJoin(clusters, eq(clusters.id, clusterTokens.clusterId))
-      .where(and(inArray(clusterTokens.id, ids.slice(i, i + 1_000)), isNull(clusterTokens.revokedAt)))
-      .all();
+      .where(and(inArray(clusterTokens.id, ids.slice(i, i + 1_000)), isNull(clusterTokens.revokedAt)));
     for (const row of rows) live.add(row.id);
   }
   return live;

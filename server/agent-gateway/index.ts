@@ -1,88 +1,103 @@
 /**
  * The agent gateway: the WebSocket endpoint agents dial (`AGENT_CONNECT_PATH`), on the
- * control plane's one HTTP server. server.ts calls `attachAgentGateway(httpServer)`;
- * everything else uses `getAgentGateway()` / `agentClient()`, best imported from
- * `@/server/agent-gateway/client`, which does not pull `ws` into Next's bundles.
+ * control plane's one HTTP server. The composition root makes one with
+ * `createAgentGateway`; the HTTP server hands it agent upgrades (`handleUpgrade`), and
+ * services reach clusters through `cp.gateway` (see client.ts).
+ *
+ * What agents report is written by the batching state writer (persistence.ts), and the
+ * gateway publishes on the event bus once it is stored:
+ * - `agent.sessionOpened` when an agent's hello is accepted,
+ * - `cluster.changed` after every committed write of reported state,
+ * - `agent.sessionReady` once a session's first snapshot is stored,
+ * - `agent.sessionClosed` when an accepted session ends.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { getDb, type Db } from '@/db/client';
-import { clusters } from '@/db/schema';
 import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, type WelcomeFrame } from '@/lib/agent-protocol';
+import type { EventBus } from '@/server/events/bus';
 import { LogThrottle } from '@/server/log-throttle';
-import { logger as rootLogger, type Logger } from '@/server/logger';
-import { gatewayState, getAgentGateway, type AgentGateway } from './client';
+import { errorMessage, type Logger } from '@/server/logger';
+import type { Store } from '@/server/store';
+import { createAgentClient } from './agent-client';
 import { authenticateAgent, isAgentConnectRequest, liveTokenIds, refuseUpgrade, type AgentIdentity } from './auth';
+import type { AgentGateway } from './client';
 import { DEFAULT_HEARTBEAT, HeartbeatMonitor, type HeartbeatConfig } from './heartbeat';
-import { ClusterStateWriter, markStaleSessionsDisconnected } from './persistence';
-import { AgentSession } from './session';
+import { ClusterStateWriter, type CommittedChunk } from './persistence';
+import { InProcessSessionRegistry, type SessionRegistry } from './registry';
+import { AgentSession, type SessionContext } from './session';
+import { markStaleSessionsDisconnected } from './state-sql';
 
 export * from './client';
 export type { HeartbeatConfig } from './heartbeat';
+export type { CommittedChunk } from './persistence';
+export type { AgentSessionHandle, SessionRegistry } from './registry';
 export { isAgentConnectRequest } from './auth';
 
 export interface AgentGatewayOptions {
-  /** Defaults to the process database, `getDb()`. */
-  db?: Db;
+  store: Store;
+  bus: EventBus;
+  log: Logger;
   heartbeat?: Partial<HeartbeatConfig>;
-  /** How often pending state is written, in one transaction. */
+  /** How often pending reported state is written. Default 200 ms. */
   flushIntervalMs?: number;
-  /** `lastSeenAt` moves at most this often on heartbeats alone. */
+  /** Clusters with reported state written in one transaction; the rest follow in the next. Default 100. */
+  maxClustersPerFlush?: number;
+  /** Node rows written in one transaction (a cluster is never split). Default 5,000. */
+  maxNodeRowsPerFlush?: number;
+  /** `lastSeenAt` moves at most this often on heartbeats alone. Default 15 s. */
   seenPersistIntervalMs?: number;
   /**
-   * How often live sessions' tokens are checked against the database. `disconnectCluster`
-   * is the fast path; this catches a token revoked or a cluster deleted by anything that
-   * did not call it (another process, a script). Default 5 s.
+   * How often live sessions' tokens are checked against the store. `revoke` is the fast
+   * path; this catches a token revoked or a cluster deleted by anything that did not
+   * call it (another replica, a script). Default 5 s.
    */
   tokenRecheckMs?: number;
-  /** Requests in flight per cluster before `call` fails fast with `busy`. */
+  /** Requests in flight per cluster before `call` fails fast with `busy`. Default 32. */
   maxInFlightPerCluster?: number;
-  log?: Logger;
-}
-
-export interface AttachedAgentGateway extends AgentGateway {
-  readonly heartbeat: HeartbeatConfig;
-  /** Writes pending state now rather than at the next tick. */
-  flush(): void;
-  /** Stops listening, ends every session (clusters go Disconnected) and writes what is pending. */
-  close(): void;
+  /** Which session serves which cluster; tests hand in one holding fake sessions. */
+  registry?: SessionRegistry;
+  /** Told of every committed write (benchmarks measure flushes with it). */
+  onFlushCommitted?: (chunk: CommittedChunk) => void;
 }
 
 const REFUSAL = 'Unauthorized: the cluster token is missing, unknown or revoked.';
 
-/**
- * Serves agent connections on `server`. Only upgrades to `AGENT_CONNECT_PATH` are
- * touched; any other upgrade (Next's HMR) is left to the other listeners, which must in
- * turn leave this path alone (see `isAgentConnectRequest`).
- */
-export function attachAgentGateway(server: Server, options: AgentGatewayOptions = {}): AttachedAgentGateway {
-  const state = gatewayState();
-  if (state.attached) throw new Error('The agent gateway is already attached in this process');
-  const db = options.db ?? getDb();
-  const log = (options.log ?? rootLogger).child({ component: 'agent-gateway' });
+export async function createAgentGateway(options: AgentGatewayOptions): Promise<AgentGateway> {
+  const { store, bus } = options;
+  const log = options.log.child({ component: 'agent-gateway' });
   const heartbeat: HeartbeatConfig = { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
-  const localSessions = new Set<AgentSession>();
+  const registry = options.registry ?? new InProcessSessionRegistry();
+  /** This process's sessions, by session id. */
+  const sessions = new Map<number, AgentSession>();
+  const monitor = new HeartbeatMonitor(() => sessions.values(), heartbeat);
+  let nextSessionId = 1;
+  let closing = false;
+  let closed: Promise<void> | undefined;
 
   const writer = new ClusterStateWriter({
-    db,
-    flushIntervalMs: options.flushIntervalMs ?? 200,
+    store,
     log,
-    onCommitted(clusterIds) {
-      for (const listener of state.listeners) {
-        try {
-          listener(clusterIds);
-        } catch (error) {
-          log.error('cluster change listener failed', { error: error instanceof Error ? error.message : String(error) });
+    flushIntervalMs: options.flushIntervalMs ?? 200,
+    maxClustersPerFlush: options.maxClustersPerFlush,
+    maxNodeRowsPerFlush: options.maxNodeRowsPerFlush,
+    onCommitted(chunk) {
+      if (chunk.changed.length > 0) bus.publish({ type: 'cluster.changed', clusterIds: chunk.changed });
+      for (const { clusterId, sessionId } of chunk.snapshots) {
+        const session = sessions.get(sessionId);
+        // Only a session still serving its cluster is ready; a replaced one's snapshot is history.
+        if (session && registry.get(clusterId) === session && session.markStateStored()) {
+          bus.publish({ type: 'agent.sessionReady', clusterId });
         }
       }
+      options.onFlushCommitted?.(chunk);
     },
   });
-  const monitor = new HeartbeatMonitor(() => localSessions, heartbeat);
 
-  const loadWelcome = (clusterId: number): WelcomeFrame | null => {
-    const row = db
+  const loadWelcome = async (clusterId: number): Promise<WelcomeFrame | null> => {
+    const { clusters } = store.tables;
+    const [row] = await store.db
       .select({
         name: clusters.name,
         nodePoolLabel: clusters.nodePoolLabel,
@@ -91,7 +106,7 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
       })
       .from(clusters)
       .where(eq(clusters.id, clusterId))
-      .get();
+      .limit(1);
     if (!row) return null;
     return {
       type: 'welcome',
@@ -106,15 +121,25 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
     };
   };
 
-  const sessionContext = {
-    registry: state.registry,
+  const describeCluster = async (clusterId: number): Promise<string> => {
+    const { clusters } = store.tables;
+    const [row] = await store.db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, clusterId)).limit(1);
+    return row ? row.name : `#${clusterId}`;
+  };
+
+  const sessionContext: SessionContext = {
+    registry,
     writer,
     log,
     heartbeatIntervalMs: heartbeat.intervalMs,
     seenPersistIntervalMs: options.seenPersistIntervalMs ?? 15_000,
     maxInFlight: options.maxInFlightPerCluster ?? 32,
     loadWelcome,
-    onEnded: (session: AgentSession) => localSessions.delete(session),
+    onAccepted: (session) => bus.publish({ type: 'agent.sessionOpened', clusterId: session.clusterId }),
+    onEnded(session, reason, wasAccepted) {
+      sessions.delete(session.id);
+      if (wasAccepted) bus.publish({ type: 'agent.sessionClosed', clusterId: session.clusterId, reason });
+    },
   };
 
   const wss = new WebSocketServer({
@@ -126,9 +151,14 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
   });
 
   const openSession = (ws: WebSocket, identity: AgentIdentity): void => {
-    const session = new AgentSession(ws, identity, sessionContext);
-    localSessions.add(session);
-    const previous = state.registry.claim(session);
+    if (closing) {
+      ws.close(1001, 'The control plane is shutting down');
+      ws.terminate();
+      return;
+    }
+    const session = new AgentSession(nextSessionId++, ws, identity, sessionContext);
+    sessions.set(session.id, session);
+    const previous = registry.claim(session);
     if (previous) {
       log.info('a new connection replaces the cluster\'s session', { clusterId: identity.clusterId });
       previous.close(CLOSE_CODES.replaced, 'Another connection for this cluster took over');
@@ -137,15 +167,22 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
 
   // An agent left running with a revoked token retries forever: log it once a minute, not every time.
   const refusalLog = new LogThrottle();
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (!isAgentConnectRequest(req)) return;
-    socket.on('error', (error) => log.debug('agent upgrade socket error', { error: error.message }));
-    let auth: ReturnType<typeof authenticateAgent>;
+  /** Upgrades whose token is being checked; `close` waits for them. */
+  const authenticating = new Set<Promise<void>>();
+
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    let auth: Awaited<ReturnType<typeof authenticateAgent>>;
     try {
-      auth = authenticateAgent(db, req.headers.authorization);
+      auth = await authenticateAgent(store.db, req.headers.authorization);
     } catch (error) {
-      log.error('agent authentication failed', { error: error instanceof Error ? error.message : String(error) });
+      log.error('agent authentication failed', { error: errorMessage(error) });
       refuseUpgrade(socket, 503, 'The control plane cannot check tokens right now; try again shortly.');
+      return;
+    }
+    // The agent may have hung up while its token was being checked.
+    if (socket.destroyed) return;
+    if (closing) {
+      refuseUpgrade(socket, 503, 'The control plane is shutting down; try again shortly.');
       return;
     }
     if (!auth.ok) {
@@ -159,44 +196,74 @@ export function attachAgentGateway(server: Server, options: AgentGatewayOptions 
     wss.handleUpgrade(req, socket, head, (ws) => openSession(ws, identity));
   };
 
-  const recheckTokens = (): void => {
-    if (localSessions.size === 0) return;
-    const valid = liveTokenIds(db, new Set([...localSessions].map((session) => session.tokenId)));
-    for (const session of [...localSessions]) {
-      if (!valid.has(session.tokenId)) session.close(CLOSE_CODES.revoked, 'The cluster token was revoked or the cluster detached');
+  let recheckRunning = false;
+  const recheckTokens = async (): Promise<void> => {
+    if (sessions.size === 0 || recheckRunning) return;
+    recheckRunning = true;
+    try {
+      const valid = await liveTokenIds(store.db, new Set([...sessions.values()].map((session) => session.tokenId)));
+      for (const session of [...sessions.values()]) {
+        if (!valid.has(session.tokenId)) session.close(CLOSE_CODES.revoked, 'The cluster token was revoked or the cluster detached');
+      }
+    } catch (error) {
+      log.error('token re-check failed', { error: errorMessage(error) });
+    } finally {
+      recheckRunning = false;
     }
   };
-  const tokenTimer = setInterval(() => {
-    try {
-      recheckTokens();
-    } catch (error) {
-      log.error('token re-check failed', { error: error instanceof Error ? error.message : String(error) });
-    }
-  }, options.tokenRecheckMs ?? 5_000);
+  const tokenTimer = setInterval(() => void recheckTokens(), options.tokenRecheckMs ?? 5_000);
   tokenTimer.unref();
 
-  const stale = markStaleSessionsDisconnected(db);
-  if (stale.length > 0) log.info('clusters left connected by a previous run marked disconnected', { clusters: stale.length });
+  const stale = await store.transaction((tx) => markStaleSessionsDisconnected(tx));
+  if (stale.length > 0) {
+    log.info('clusters left connected by a previous run marked disconnected', { clusters: stale.length });
+    bus.publish({ type: 'cluster.changed', clusterIds: stale });
+  }
 
-  server.on('upgrade', onUpgrade);
   writer.start();
   monitor.start();
-  state.db = db;
-  state.attached = true;
-  log.info('agent gateway attached', { path: AGENT_CONNECT_PATH, heartbeat });
+  log.info('agent gateway started', { path: AGENT_CONNECT_PATH, heartbeat });
+
+  const closeSession = (clusterId: number, code: number, reason: string): boolean => {
+    const session = registry.get(clusterId);
+    session?.close(code, reason);
+    return session !== undefined;
+  };
 
   return {
-    ...getAgentGateway(),
-    heartbeat,
+    isConnected: (clusterId) => registry.get(clusterId)?.ready === true,
+    revoke: (clusterId, reason) => closeSession(clusterId, CLOSE_CODES.revoked, reason),
+    reconnect: (clusterId, reason) => closeSession(clusterId, CLOSE_CODES.reconnect, reason),
+    agentClient: (clusterId) => createAgentClient(registry, clusterId, describeCluster),
+    connectedClusterCount: () => registry.size,
+
+    handleUpgrade(req, socket, head) {
+      if (!isAgentConnectRequest(req)) {
+        socket.destroy();
+        return;
+      }
+      socket.on('error', (error) => log.debug('agent upgrade socket error', { error: error.message }));
+      if (closing) {
+        refuseUpgrade(socket, 503, 'The control plane is shutting down; try again shortly.');
+        return;
+      }
+      const pending = upgrade(req, socket, head).finally(() => authenticating.delete(pending));
+      authenticating.add(pending);
+    },
+
     flush: () => writer.flush(),
+
     close() {
-      server.off('upgrade', onUpgrade);
-      monitor.stop();
-      clearInterval(tokenTimer);
-      for (const session of [...localSessions]) session.abort(1001, 'The control plane is shutting down');
-      writer.stop();
-      wss.close();
-      state.attached = false;
+      closed ??= (async () => {
+        closing = true;
+        monitor.stop();
+        clearInterval(tokenTimer);
+        await Promise.all(authenticating);
+        for (const session of [...sessions.values()]) session.abort(1001, 'The control plane is shutting down');
+        await writer.stop();
+        wss.close();
+      })();
+      return closed;
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * One agent's WebSocket: parses and dispatches its frames, carries requests to it and
- * hands what it reports to the state writer. It never touches the database itself.
+ * hands what it reports to the state writer. It never writes to the store itself.
  */
 import type { RawData, WebSocket } from 'ws';
 import {
@@ -16,7 +16,7 @@ import {
   type ResponseFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
-import type { Logger } from '@/server/logger';
+import { errorMessage, type Logger } from '@/server/logger';
 import type { AgentIdentity } from './auth';
 import { AgentCallError } from './errors';
 import type { HeartbeatTarget } from './heartbeat';
@@ -32,9 +32,11 @@ export interface SessionContext {
   seenPersistIntervalMs: number;
   maxInFlight: number;
   /** The cluster's configuration for `welcome`, read fresh; null if the cluster is gone. */
-  loadWelcome(clusterId: number): WelcomeFrame | null;
-  /** Called once when the session has ended, however it ended. */
-  onEnded(session: AgentSession): void;
+  loadWelcome(clusterId: number): Promise<WelcomeFrame | null>;
+  /** The agent's hello was accepted: it is welcomed and can take requests. */
+  onAccepted(session: AgentSession): void;
+  /** Called once when the session has ended, however it ended; `wasAccepted` if it had got that far. */
+  onEnded(session: AgentSession, reason: string, wasAccepted: boolean): void;
 }
 
 interface PendingRequest {
@@ -50,12 +52,17 @@ const CLOSE_GRACE_MS = 500;
 const MAX_CLOSE_REASON_BYTES = 123;
 
 export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
+  /** Unique in this process: names the session in the state writer's snapshot ops. */
+  readonly id: number;
   readonly clusterId: number;
   readonly clusterName: string;
   /** The token this session authenticated with, so a revocation can be noticed. */
   readonly tokenId: number;
   readonly openedAt = Date.now();
   ready = false;
+  /** A hello is being answered (the welcome is read from the store). */
+  private welcoming = false;
+  private stateStored = false;
   lastHeardAt = this.openedAt;
   lastPingAt = this.openedAt;
   private ended = false;
@@ -66,10 +73,12 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   private readonly log: Logger;
 
   constructor(
+    id: number,
     private readonly ws: WebSocket,
     identity: AgentIdentity,
     private readonly ctx: SessionContext,
   ) {
+    this.id = id;
     this.clusterId = identity.clusterId;
     this.clusterName = identity.clusterName;
     this.tokenId = identity.tokenId;
@@ -78,6 +87,16 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     ws.on('close', (code) => this.end(`socket closed (${code})`));
     // 'close' always follows 'error'; the listener only keeps an error from being unhandled.
     ws.on('error', (error) => this.log.warn('agent socket error', { error: error.message }));
+  }
+
+  /**
+   * Records that this session's first snapshot is stored. True only the first time, and
+   * only while the session is live: that is when it becomes "ready" for reconciliation.
+   */
+  markStateStored(): boolean {
+    if (this.stateStored || !this.ready) return false;
+    this.stateStored = true;
+    return true;
   }
 
   get inFlight(): number {
@@ -163,11 +182,11 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   private dispatch(frame: AgentFrame): void {
     switch (frame.type) {
       case 'hello':
-        this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
+        void this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
         return;
       case 'snapshot':
         if (!this.requireHello(frame.type)) return;
-        this.ctx.writer.enqueue(this.clusterId, { kind: 'snapshot', at: new Date(), state: frame.state });
+        this.ctx.writer.enqueue(this.clusterId, { kind: 'snapshot', at: new Date(), state: frame.state, sessionId: this.id });
         this.log.debug('snapshot received', { nodes: frame.state.nodes.length });
         return;
       case 'delta':
@@ -189,7 +208,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     }
   }
 
-  private onHello(protocolVersion: number, agentVersion: string, kubernetesVersion: string): void {
+  private async onHello(protocolVersion: number, agentVersion: string, kubernetesVersion: string): Promise<void> {
     if (protocolVersion !== PROTOCOL_VERSION) {
       this.log.warn('agent speaks an unsupported protocol version', { protocolVersion, agentVersion });
       this.close(
@@ -198,11 +217,23 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       );
       return;
     }
-    if (this.ready) {
+    if (this.ready || this.welcoming) {
       this.reject('unexpected_frame', 'hello was already received on this connection');
       return;
     }
-    const welcome = this.ctx.loadWelcome(this.clusterId);
+    this.welcoming = true;
+    let welcome: WelcomeFrame | null;
+    try {
+      welcome = await this.ctx.loadWelcome(this.clusterId);
+    } catch (error) {
+      this.log.error('could not read the cluster\'s configuration for welcome', { error: errorMessage(error) });
+      // Not the agent's fault: it reconnects and says hello again.
+      this.abort(1011, 'The control plane could not read this cluster\'s configuration; try again');
+      return;
+    } finally {
+      this.welcoming = false;
+    }
+    if (this.ended) return;
     if (!welcome) {
       this.close(CLOSE_CODES.revoked, 'This cluster is no longer attached');
       return;
@@ -212,6 +243,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.send(welcome);
     this.ctx.writer.enqueue(this.clusterId, { kind: 'connected', at: new Date(), agentVersion, kubernetesVersion });
     this.log.info('agent connected', { agentVersion, kubernetesVersion });
+    this.ctx.onAccepted(this);
   }
 
   private onResponse(frame: ResponseFrame): void {
@@ -267,7 +299,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
         ...(helloed ? { lastHeardAt: new Date(this.lastHeardAt) } : {}),
       });
     }
-    this.ctx.onEnded(this);
+    this.ctx.onEnded(this, why, helloed);
     this.log[level]('agent session ended', { reason: why, replaced: !wasCurrent });
   }
 }
