@@ -1,31 +1,57 @@
 /**
  * Decision 2 of ARCHITECTURE.md: permissions are declared, not remembered.
  * This walks every procedure the app exposes, so a new one without a declaration,
- * or one whose declaration is not enforced, fails here.
+ * one whose declaration is not enforced, or one that takes a resource's identity
+ * without naming the resource (so `authorize` never sees it), fails here.
  */
 import { TRPCError } from '@trpc/server';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type AccessDeclaration, PERMISSIONS, type Role, roleHas } from '@/lib/permissions';
+import { RESOURCE_TYPES } from '@/server/access/authorize';
 import type { ProcedureMeta } from '@/server/trpc';
 import { appRouter } from '@/server/root';
-import { routerHarness } from '@/testing/router-harness';
+import { routerHarness, type RouterHarness } from '@/testing/router-harness';
 
 interface ProcedureLike {
-  _def: { meta?: ProcedureMeta; type: 'query' | 'mutation' | 'subscription' };
+  _def: { meta?: ProcedureMeta; type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] };
 }
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, ProcedureLike>);
 
-type Caller = ReturnType<typeof routerHarness>['asAdmin'];
+/** Input keys that name one existing resource (or a new one, for creations). */
+const RESOURCE_IDENTITY_KEYS = ['id', 'name', 'clusterId', 'clusterName', 'userId', 'environmentId'];
+
+/** The top-level keys an input schema accepts, or null when it is not a zod schema this walk can read. */
+function inputKeys(schema: unknown): string[] | null {
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
+  if (schema instanceof z.ZodPipe) return inputKeys(schema.in);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) {
+    return inputKeys(schema.unwrap());
+  }
+  if (schema instanceof z.ZodUnion) {
+    const all = (schema.options as unknown[]).map(inputKeys);
+    return all.some((keys) => keys === null) ? null : [...new Set(all.flatMap((keys) => keys ?? []))];
+  }
+  if (schema instanceof z.ZodIntersection) {
+    const [left, right] = [inputKeys(schema.def.left), inputKeys(schema.def.right)];
+    return left && right ? [...left, ...right] : null;
+  }
+  if (schema instanceof z.ZodType) return [];
+  return null;
+}
+
+type Caller = RouterHarness['asAdmin'];
 
 /** Calls `path` with no input: enough to learn whether access was granted. */
 async function errorCodeOf(caller: Caller, path: string): Promise<string | null> {
   const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
   try {
     const result = await (fn as (input?: unknown) => Promise<unknown>)(undefined);
-    // Subscriptions hand back an iterable; pull once so their middleware runs.
+    // A subscription's middleware has run by the time the call returns its iterable;
+    // end it rather than wait for an event.
     if (result && typeof result === 'object' && Symbol.asyncIterator in result) {
-      await (result as AsyncIterable<unknown>)[Symbol.asyncIterator]().next();
+      await (result as AsyncIterable<unknown>)[Symbol.asyncIterator]().return?.();
     }
     return null;
   } catch (error) {
@@ -48,7 +74,7 @@ describe('every procedure declares its access', () => {
 
   it.each(procedures)('%s declares public, authenticated or a known permission', (_path, procedure) => {
     const access = procedure._def.meta?.access;
-    expect(access, 'build it with publicProcedure, authedProcedure or permissionProcedure(...)').toBeDefined();
+    expect(access, 'build it with publicProcedure, authedProcedure, permissionProcedure(...) or resourceProcedure(...)').toBeDefined();
     expect(['public', 'authenticated', ...Object.keys(PERMISSIONS)]).toContain(access);
   });
 
@@ -58,21 +84,49 @@ describe('every procedure declares its access', () => {
   });
 });
 
+describe('every procedure that takes a resource’s identity names the resource', () => {
+  it('recognises resource identities in the inputs it reads', () => {
+    expect(inputKeys(z.object({ id: z.number() }).refine(() => true))).toEqual(['id']);
+    expect(inputKeys(z.object({ name: z.string() }).transform((input) => input.name))).toEqual(['name']);
+    expect(inputKeys(z.object({ cursor: z.number() }).optional())).toEqual(['cursor']);
+    expect(inputKeys('not a schema')).toBeNull();
+  });
+
+  it.each(procedures)('%s declares meta.resource or meta.creates when its input names one', (path, procedure) => {
+    const { meta, inputs } = procedure._def;
+    const keys = inputs.map((schema) => {
+      const read = inputKeys(schema);
+      expect(read, `${path}: declare its input with a zod schema, so this walk can read it`).not.toBeNull();
+      return read ?? [];
+    });
+    const identities = keys.flat().filter((key) => RESOURCE_IDENTITY_KEYS.includes(key));
+    if (meta?.resource !== undefined) expect(RESOURCE_TYPES).toContain(meta.resource);
+    if (meta?.creates !== undefined) expect(RESOURCE_TYPES).toContain(meta.creates);
+    if (identities.length === 0) return;
+    expect(
+      meta?.resource ?? meta?.creates,
+      `${path} takes ${identities.join(', ')}: build it with resourceProcedure(...) so authorize sees the resource, or permissionProcedure(p, { creates })`,
+    ).toBeDefined();
+  });
+});
+
 describe('access matrix: signed out, member, admin', () => {
-  const harness = routerHarness();
-  const callers: [Role | null, Caller][] = [
-    [null, harness.anonymous],
-    ['member', harness.asMember],
-    ['admin', harness.asAdmin],
-  ];
+  let harness: RouterHarness;
+  beforeAll(async () => {
+    harness = await routerHarness();
+  });
+  afterAll(() => harness?.cp.close());
+
+  const callerFor = (role: Role | null): Caller =>
+    role === null ? harness.anonymous : role === 'member' ? harness.asMember : harness.asAdmin;
 
   for (const [path, procedure] of procedures) {
     if (path === 'auth.signOut') continue; // would end the harness' own session; covered in auth tests
     const access = procedure._def.meta?.access ?? 'public';
-    for (const [role, caller] of callers) {
+    for (const role of [null, 'member', 'admin'] as const) {
       const expected = expectedFor(access, role);
       it(`${path} as ${role ?? 'signed out'} → ${expected}`, async () => {
-        const code = await errorCodeOf(caller, path);
+        const code = await errorCodeOf(callerFor(role), path);
         if (expected === 'ALLOWED') expect(['UNAUTHORIZED', 'FORBIDDEN']).not.toContain(code);
         else expect(code).toBe(expected);
       });

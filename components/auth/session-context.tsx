@@ -2,7 +2,7 @@
 
 import { createContext, type ReactNode, useContext } from 'react';
 import { type Permission, roleHas } from '@/lib/permissions';
-import type { SessionUser } from '@/server/auth/session';
+import type { SessionUser } from '@/server/access/principal';
 
 const SessionContext = createContext<SessionUser | null>(null);
 

@@ -1,9 +1,11 @@
-import { cookies } from 'next/headers';
-import { getDb } from '@/db/client';
-import { findSessionUser, SESSION_COOKIE, type SessionUser } from '@/server/auth/session';
+import { headers } from 'next/headers';
+import { decodePrincipalHeader, PRINCIPAL_HEADER } from '@/server/access/principal-header';
+import type { SessionUser } from '@/server/access/principal';
 
-/** The signed-in user for a server component or route, from the session cookie. */
+/**
+ * The signed-in user for a server component, as the HTTP layer resolved it for this
+ * request (server/access/principal-header.ts); pages never read the session store.
+ */
 export async function currentUser(): Promise<SessionUser | null> {
-  const jar = await cookies();
-  return findSessionUser(getDb(), jar.get(SESSION_COOKIE)?.value);
+  return decodePrincipalHeader((await headers()).get(PRINCIPAL_HEADER));
 }

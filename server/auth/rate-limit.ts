@@ -28,10 +28,6 @@ export class FailureLimiter {
     this.failures.delete(key);
   }
 
-  clear(): void {
-    this.failures.clear();
-  }
-
   private recent(key: string, now: number): number[] {
     const kept = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
     if (kept.length === 0) this.failures.delete(key);

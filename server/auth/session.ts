@@ -1,67 +1,70 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, ne } from 'drizzle-orm';
-import type { Tx } from '@/db/client';
-import { sessions, users } from '@/db/schema';
-import type { Role } from '@/lib/permissions';
+import type { UserPrincipal } from '@/server/access/principal';
+import { tablesOf, type Db, type Store } from '@/server/store';
 
 export const SESSION_COOKIE = 'fd_session';
 /** Sessions expire a fixed time after sign-in; signing in again starts a new one. */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
-export interface SessionUser {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-}
-
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Starts a session and returns the cookie value (the only place it exists). */
-export function createSession(
-  db: Tx,
+/** Starts a session inside the caller's transaction and returns the cookie value (the only place it exists). */
+export async function createSession(
+  tx: Db,
   userId: number,
   meta: { ip: string | null; userAgent: string | null },
   now = new Date(),
-): { token: string; expiresAt: Date } {
+): Promise<{ token: string; expiresAt: Date }> {
+  const { sessions } = tablesOf(tx);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
-  db.insert(sessions)
-    .values({ tokenHash: hashToken(token), userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null })
-    .run();
+  await tx
+    .insert(sessions)
+    .values({ tokenHash: hashToken(token), userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
   // Housekeeping on the write path keeps the table small without a scheduler.
-  db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  await tx.delete(sessions).where(lt(sessions.expiresAt, now));
   return { token, expiresAt };
 }
 
-/** The signed-in user behind a cookie value, or null (unknown, expired, or deactivated). */
-export function findSessionUser(db: Tx, token: string | undefined, now = new Date()): SessionUser | null {
-  if (!token) return null;
-  const row = db
+/**
+ * The signed-in user behind a session cookie, as the request's principal, or null
+ * (no cookie, unknown, expired, or the account is deactivated).
+ */
+export async function findSessionPrincipal(
+  store: Store,
+  cookieToken: string | undefined,
+  now = new Date(),
+): Promise<UserPrincipal | null> {
+  if (!cookieToken) return null;
+  const { sessions, users } = store.tables;
+  const tokenHash = hashToken(cookieToken);
+  const [row] = await store.db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, active: users.active })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, now)))
-    .get();
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
+    .limit(1);
   if (!row || !row.active) return null;
-  return { id: row.id, email: row.email, name: row.name, role: row.role };
+  return { kind: 'user', userId: row.id, email: row.email, name: row.name, role: row.role, sessionTokenHash: tokenHash };
 }
 
-export function revokeSession(db: Tx, token: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
+export async function revokeSession(tx: Db, tokenHash: string): Promise<void> {
+  const { sessions } = tablesOf(tx);
+  await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
 /** Ends every session of the user except `keepTokenHash` (the one making the request). */
-export function revokeOtherSessions(db: Tx, userId: number, keepTokenHash: string | null): void {
-  db.delete(sessions)
-    .where(keepTokenHash ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)) : eq(sessions.userId, userId))
-    .run();
+export async function revokeOtherSessions(tx: Db, userId: number, keepTokenHash: string): Promise<void> {
+  const { sessions } = tablesOf(tx);
+  await tx.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)));
 }
 
-export function revokeUserSessions(db: Tx, userId: number): void {
-  db.delete(sessions).where(eq(sessions.userId, userId)).run();
+export async function revokeUserSessions(tx: Db, userId: number): Promise<void> {
+  const { sessions } = tablesOf(tx);
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
@@ -78,13 +81,4 @@ export function sessionCookie(token: string, expiresAt: Date, secure: boolean): 
 
 export function clearedSessionCookie(): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
-}
-
-export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eqAt = part.indexOf('=');
-    if (eqAt > 0 && part.slice(0, eqAt).trim() === name) return decodeURIComponent(part.slice(eqAt + 1).trim());
-  }
-  return undefined;
 }

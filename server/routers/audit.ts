@@ -5,5 +5,5 @@ import { permissionProcedure, router } from '@/server/trpc';
 export const auditRouter = router({
   list: permissionProcedure('audit.read')
     .input(auditListInput)
-    .query(({ ctx, input }) => listAuditEvents(ctx.db, input)),
+    .query(({ ctx, input }) => listAuditEvents(ctx.cp.store, input)),
 });

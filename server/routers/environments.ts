@@ -1,28 +1,26 @@
-import {
-  environmentIdInput,
-  environmentInput,
-  updateEnvironmentInput,
-} from '@/lib/schemas/environment';
+import { environmentIdInput, environmentInput, updateEnvironmentInput } from '@/lib/schemas/environment';
 import {
   createEnvironment,
   deleteEnvironment,
   listEnvironments,
   updateEnvironment,
 } from '@/server/services/environments';
-import { permissionProcedure, router } from '@/server/trpc';
+import { permissionProcedure, resourceProcedure, router } from '@/server/trpc';
 
 export const environmentsRouter = router({
-  list: permissionProcedure('environment.read').query(({ ctx }) => listEnvironments(ctx.db)),
-  create: permissionProcedure('environment.manage')
+  list: permissionProcedure('environment.read').query(({ ctx }) => listEnvironments(ctx.cp.store, ctx.principal)),
+  create: permissionProcedure('environment.manage', { creates: 'environment' })
     .input(environmentInput)
-    .mutation(({ ctx, input }) => createEnvironment(ctx.db, ctx.actor, input)),
-  update: permissionProcedure('environment.manage')
-    .input(updateEnvironmentInput)
-    .mutation(({ ctx, input }) => updateEnvironment(ctx.db, ctx.actor, input)),
-  delete: permissionProcedure('environment.manage')
-    .input(environmentIdInput)
-    .mutation(({ ctx, input }) => {
-      deleteEnvironment(ctx.db, ctx.actor, input.id);
-      return { ok: true as const };
-    }),
+    .mutation(({ ctx, input }) => createEnvironment(ctx.cp.store, ctx.actor, input)),
+  update: resourceProcedure('environment.manage', 'environment', updateEnvironmentInput, (input) => ({
+    type: 'environment',
+    id: input.id,
+  })).mutation(({ ctx, input }) => updateEnvironment(ctx.cp.store, ctx.actor, input)),
+  delete: resourceProcedure('environment.manage', 'environment', environmentIdInput, (input) => ({
+    type: 'environment',
+    id: input.id,
+  })).mutation(async ({ ctx, input }) => {
+    await deleteEnvironment(ctx.cp.store, ctx.actor, input.id);
+    return { ok: true as const };
+  }),
 });

@@ -9,7 +9,6 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { userId: null, label: 'system', ip: null };
 
-
 export interface AuditEntry {
   /** `<noun>.<verb>`, e.g. `environment.update`. */
   action: string;
@@ -24,17 +23,15 @@ export interface AuditEntry {
  */
 export async function recordAudit(tx: Db, actor: Actor, entry: AuditEntry): Promise<void> {
   const { auditEvents } = tablesOf(tx);
-  await tx
-    .insert(auditEvents)
-    .values({
-      actorUserId: actor.userId,
-      actorLabel: actor.label,
-      action: entry.action,
-      targetType: entry.target.type,
-      targetId: entry.target.id === null ? null : String(entry.target.id),
-      targetLabel: entry.target.label ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      ip: actor.ip,
-    });
+  await tx.insert(auditEvents).values({
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: entry.action,
+    targetType: entry.target.type,
+    targetId: entry.target.id === null ? null : String(entry.target.id),
+    targetLabel: entry.target.label ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: actor.ip,
+  });
 }

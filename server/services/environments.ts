@@ -1,58 +1,66 @@
-import { asc, count, eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { clusterEnvironments, clusters, environments, workspaces } from '@/db/schema';
+import { asc, count, eq, inArray } from 'drizzle-orm';
+import type { EnvironmentRow } from '@/db/schema';
 import type { EnvironmentInput, UpdateEnvironmentInput } from '@/lib/schemas/environment';
+import { visibleScope } from '@/server/access/authorize';
+import type { Principal } from '@/server/access/principal';
 import { ConflictError, NotFoundError, PreconditionError } from '@/server/errors';
-import { type Actor, recordAudit, type Tx } from '@/server/services/audit';
+import { tablesOf, type Db, type Store } from '@/server/store';
+import { type Actor, recordAudit } from '@/server/services/audit';
 
-export type Environment = typeof environments.$inferSelect;
+export type Environment = EnvironmentRow;
 
 function auditable(env: Environment) {
   return { name: env.name, color: env.color, isProduction: env.isProduction, optimizeFor: env.optimizeFor };
 }
 
-/** Every environment with how many clusters and workspaces carry it. */
-export function listEnvironments(db: Db) {
-  const clusterCounts = new Map(
-    db
-      .select({ id: clusterEnvironments.environmentId, n: count() })
-      .from(clusterEnvironments)
-      .groupBy(clusterEnvironments.environmentId)
-      .all()
-      .map((r) => [r.id, r.n]),
-  );
-  const workspaceCounts = new Map(
-    db
-      .select({ id: workspaces.environmentId, n: count() })
-      .from(workspaces)
-      .groupBy(workspaces.environmentId)
-      .all()
-      .map((r) => [r.id, r.n]),
-  );
-  return db
-    .select()
-    .from(environments)
-    .orderBy(asc(environments.name))
-    .all()
-    .map((env) => ({
-      ...env,
-      clusterCount: clusterCounts.get(env.id) ?? 0,
-      workspaceCount: workspaceCounts.get(env.id) ?? 0,
-    }));
+/**
+ * The environments `principal` may see, each with how many clusters and workspaces
+ * carry it (clusters counted only among those the principal may see).
+ */
+export async function listEnvironments(store: Store, principal: Principal) {
+  const { clusterEnvironments, environments, workspaces } = store.tables;
+  const scope = visibleScope(principal, 'environment');
+  if (scope.kind === 'some' && scope.ids.length === 0) return [];
+  const clusterScope = visibleScope(principal, 'cluster');
+  const [clusterRows, workspaceRows, rows] = await Promise.all([
+    clusterScope.kind === 'some' && clusterScope.ids.length === 0
+      ? Promise.resolve([])
+      : store.db
+          .select({ id: clusterEnvironments.environmentId, n: count() })
+          .from(clusterEnvironments)
+          .where(clusterScope.kind === 'some' ? inArray(clusterEnvironments.clusterId, [...clusterScope.ids]) : undefined)
+          .groupBy(clusterEnvironments.environmentId),
+    store.db.select({ id: workspaces.environmentId, n: count() }).from(workspaces).groupBy(workspaces.environmentId),
+    store.db
+      .select()
+      .from(environments)
+      .where(scope.kind === 'some' ? inArray(environments.id, [...scope.ids]) : undefined)
+      .orderBy(asc(environments.name)),
+  ]);
+  const clusterCounts = new Map(clusterRows.map((r) => [r.id, r.n]));
+  const workspaceCounts = new Map(workspaceRows.map((r) => [r.id, r.n]));
+  return rows.map((env) => ({
+    ...env,
+    clusterCount: clusterCounts.get(env.id) ?? 0,
+    workspaceCount: workspaceCounts.get(env.id) ?? 0,
+  }));
 }
 
-function assertNameFree(tx: Tx, name: string, exceptId?: number): void {
-  const clash = tx.select({ id: environments.id }).from(environments).where(eq(environments.name, name)).get();
+async function assertNameFree(tx: Db, name: string, exceptId?: number): Promise<void> {
+  const { environments } = tablesOf(tx);
+  const [clash] = await tx.select({ id: environments.id }).from(environments).where(eq(environments.name, name)).limit(1);
   if (clash && clash.id !== exceptId) {
     throw ConflictError.onField('name', `Environment "${name}" already exists`);
   }
 }
 
-export function createEnvironment(db: Db, actor: Actor, input: EnvironmentInput): Environment {
-  return db.transaction((tx) => {
-    assertNameFree(tx, input.name);
-    const env = tx.insert(environments).values(input).returning().get();
-    recordAudit(tx, actor, {
+export async function createEnvironment(store: Store, actor: Actor, input: EnvironmentInput): Promise<Environment> {
+  return store.transaction(async (tx) => {
+    const { environments } = tablesOf(tx);
+    await assertNameFree(tx, input.name);
+    const [env] = await tx.insert(environments).values(input).returning();
+    if (!env) throw new Error('createEnvironment: the insert returned no row');
+    await recordAudit(tx, actor, {
       action: 'environment.create',
       target: { type: 'environment', id: env.id, label: env.name },
       after: auditable(env),
@@ -61,19 +69,20 @@ export function createEnvironment(db: Db, actor: Actor, input: EnvironmentInput)
   });
 }
 
-export function updateEnvironment(db: Db, actor: Actor, input: UpdateEnvironmentInput): Environment {
-  return db.transaction((tx) => {
-    const before = tx.select().from(environments).where(eq(environments.id, input.id)).get();
+export async function updateEnvironment(store: Store, actor: Actor, input: UpdateEnvironmentInput): Promise<Environment> {
+  return store.transaction(async (tx) => {
+    const { environments } = tablesOf(tx);
+    const [before] = await tx.select().from(environments).where(eq(environments.id, input.id)).limit(1);
     if (!before) throw new NotFoundError('That environment no longer exists');
-    assertNameFree(tx, input.name, input.id);
+    await assertNameFree(tx, input.name, input.id);
     const { id, ...changes } = input;
-    const after = tx
+    const [after] = await tx
       .update(environments)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(environments.id, id))
-      .returning()
-      .get();
-    recordAudit(tx, actor, {
+      .returning();
+    if (!after) throw new NotFoundError('That environment no longer exists');
+    await recordAudit(tx, actor, {
       action: 'environment.update',
       target: { type: 'environment', id, label: after.name },
       before: auditable(before),
@@ -84,24 +93,27 @@ export function updateEnvironment(db: Db, actor: Actor, input: UpdateEnvironment
 }
 
 /** Refused while any cluster or workspace carries the environment (the message says which). */
-export function deleteEnvironment(db: Db, actor: Actor, id: number): void {
-  db.transaction((tx) => {
-    const env = tx.select().from(environments).where(eq(environments.id, id)).get();
+export async function deleteEnvironment(store: Store, actor: Actor, id: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    const { clusterEnvironments, clusters, environments, workspaces } = tablesOf(tx);
+    const [env] = await tx.select().from(environments).where(eq(environments.id, id)).limit(1);
     if (!env) throw new NotFoundError('That environment no longer exists');
-    const usedByClusters = tx
-      .select({ name: clusters.name })
-      .from(clusterEnvironments)
-      .innerJoin(clusters, eq(clusters.id, clusterEnvironments.clusterId))
-      .where(eq(clusterEnvironments.environmentId, id))
-      .all()
-      .map((r) => r.name);
-    const usedByWorkspaces = tx
-      .select({ name: workspaces.name, cluster: clusters.name })
-      .from(workspaces)
-      .innerJoin(clusters, eq(clusters.id, workspaces.clusterId))
-      .where(eq(workspaces.environmentId, id))
-      .all()
-      .map((r) => `${r.cluster}:${r.name}`);
+    const usedByClusters = (
+      await tx
+        .select({ name: clusters.name })
+        .from(clusterEnvironments)
+        .innerJoin(clusters, eq(clusters.id, clusterEnvironments.clusterId))
+        .where(eq(clusterEnvironments.environmentId, id))
+        .orderBy(asc(clusters.name))
+    ).map((r) => r.name);
+    const usedByWorkspaces = (
+      await tx
+        .select({ name: workspaces.name, cluster: clusters.name })
+        .from(workspaces)
+        .innerJoin(clusters, eq(clusters.id, workspaces.clusterId))
+        .where(eq(workspaces.environmentId, id))
+        .orderBy(asc(clusters.name), asc(workspaces.name))
+    ).map((r) => `${r.cluster}:${r.name}`);
     if (usedByClusters.length || usedByWorkspaces.length) {
       const parts = [
         usedByClusters.length ? `clusters ${listSome(usedByClusters)}` : null,
@@ -111,8 +123,8 @@ export function deleteEnvironment(db: Db, actor: Actor, id: number): void {
         `Environment "${env.name}" is in use by ${parts.join(' and ')}. Remove it from them first.`,
       );
     }
-    tx.delete(environments).where(eq(environments.id, id)).run();
-    recordAudit(tx, actor, {
+    await tx.delete(environments).where(eq(environments.id, id));
+    await recordAudit(tx, actor, {
       action: 'environment.delete',
       target: { type: 'environment', id, label: env.name },
       before: auditable(env),
