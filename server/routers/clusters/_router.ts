@@ -30,7 +30,17 @@ const readClusters = permissionProcedure('cluster.read');
 const onCluster = <S extends z.ZodType<{ name: string }>>(permission: 'cluster.read' | 'cluster.manage', input: S) =>
   resourceProcedure(permission, 'cluster', input, (parsed) => ({ type: 'cluster', name: parsed.name }));
 
-const watchInput = z.object({ name: clusterRef.shape.name.optional() }).optional();
+/**
+ * The live feed of all clusters the caller may read, or of the one its input names:
+ * then that cluster is the resource `authorize` decides on, as in `resourceProcedure`.
+ */
+const watchClusters = readClusters
+  .meta({ access: 'cluster.read', resource: 'cluster' })
+  .input(z.object({ name: clusterRef.shape.name.optional() }).optional())
+  .use(({ ctx, input, next }) => {
+    if (input?.name !== undefined) authorize(ctx.principal, 'cluster.read', { type: 'cluster', name: input.name });
+    return next();
+  });
 
 export const clustersRouter = router({
   /** Creates the cluster and its first token; the only response that ever carries that token. */
@@ -72,9 +82,5 @@ export const clustersRouter = router({
    * Which clusters changed (stored state, agent sessions), pushed over SSE: views
    * refetch their queries on each value. Optionally only the cluster named.
    */
-  onChange: readClusters.input(watchInput).subscription(async function* ({ ctx, input, signal }) {
-    const name = input?.name;
-    if (name !== undefined) authorize(ctx.principal, 'cluster.read', { type: 'cluster', name });
-    yield* clusterChanges(ctx.cp.store.db, ctx.cp.bus, name, signal);
-  }),
+  onChange: watchClusters.subscription(({ ctx, input, signal }) => clusterChanges(ctx.cp.store.db, ctx.cp.bus, input?.name, signal)),
 });
