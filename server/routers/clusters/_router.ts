@@ -14,7 +14,7 @@ import {
   updateClusterAddonsInput,
   updateClusterEnvironmentsInput,
 } from '@/lib/schemas/cluster';
-import { authorize } from '@/server/access/authorize';
+import { authorize, visibleScope } from '@/server/access/authorize';
 import { attachCluster } from '@/server/services/clusters/attach';
 import { clusterChanges } from '@/server/services/clusters/changes';
 import { getAttachStatus, getClusterDetail } from '@/server/services/clusters/cluster-detail';
@@ -82,5 +82,7 @@ export const clustersRouter = router({
    * Which clusters changed (stored state, agent sessions), pushed over SSE: views
    * refetch their queries on each value. Optionally only the cluster named.
    */
-  onChange: watchClusters.subscription(({ ctx, input, signal }) => clusterChanges(ctx.cp.store.db, ctx.cp.bus, input?.name, signal)),
+  onChange: watchClusters.subscription(({ ctx, input, signal }) =>
+    clusterChanges(ctx.cp.store.db, ctx.cp.bus, visibleScope(ctx.principal, 'cluster'), input?.name, signal),
+  ),
 });

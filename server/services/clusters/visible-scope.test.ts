@@ -63,6 +63,22 @@ describe('the fleet as a caller who sees some clusters', () => {
     expect(overview.needingAttentionTotal).toBe(2);
   });
 
+  it('hears of changes to the visible clusters only', async () => {
+    const visible = ids.get('eks-prod-1')!;
+    const hidden = ids.get('eks-dev-1')!;
+    scope.current = { kind: 'some', ids: [visible] };
+    const feed = (await h.asMember.clusters.onChange())[Symbol.asyncIterator]();
+    try {
+      await feed.next();
+      h.cp.bus.publish({ type: 'cluster.changed', clusterIds: [hidden] });
+      h.cp.bus.publish({ type: 'agent.sessionOpened', clusterId: hidden });
+      h.cp.bus.publish({ type: 'cluster.changed', clusterIds: [hidden, visible] });
+      await expect(feed.next()).resolves.toMatchObject({ value: { clusterIds: [visible] } });
+    } finally {
+      await feed.return?.(undefined);
+    }
+  });
+
   it('sees nothing, and counts nothing, with an empty scope', async () => {
     scope.current = { kind: 'some', ids: [] };
     expect(await h.asMember.clusters.list({})).toMatchObject({ rows: [], total: 0, page: 1, pageCount: 1 });
