@@ -22,10 +22,10 @@ function clusterIdsOf(event: EventOf<(typeof CLUSTER_EVENTS)[number]>): readonly
 }
 
 /**
- * Changes to every cluster in `scope`, or only to the one named `name`. Listening starts before
- * anything else, and the first value comes at once, naming the watched cluster (or
- * none): a view that (re)subscribes refetches then, and misses nothing after. Ends
- * with `signal`, or when the consumer stops.
+ * Changes to every cluster in `scope`, or only to the one named `name`. Listening
+ * starts before anything else, and the first value comes at once, naming the watched
+ * cluster (or none): a view that (re)subscribes refetches then, and misses nothing
+ * after. Ends with `signal`, or when the consumer stops.
  */
 export async function* clusterChanges(
   db: Db,
