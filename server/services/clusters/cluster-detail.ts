@@ -147,7 +147,6 @@ export async function getClusterDetail(db: Db, name: string) {
     token,
   };
 }
-export type ClusterDetail = Awaited<ReturnType<typeof getClusterDetail>>;
 
 /**
  * The attach page's live panel: awaiting agent → connected → snapshot → preflight.
@@ -180,4 +179,3 @@ export async function getAttachStatus(db: Db, name: string) {
     prerequisites: prerequisitesOf(cluster, snapshotAt && report ? report.preflight : null),
   };
 }
-export type AttachStatus = Awaited<ReturnType<typeof getAttachStatus>>;

@@ -32,7 +32,7 @@ export interface InstallTarget {
   token: string;
 }
 
-export function renderInstallInstructions({ clusterName, controlPlaneUrl, tenant, token }: InstallTarget): InstallInstructions {
+function renderInstallInstructions({ clusterName, controlPlaneUrl, tenant, token }: InstallTarget): InstallInstructions {
   const commands = renderInstallCommands({
     clusterName,
     controlPlaneUrl,
@@ -80,7 +80,7 @@ function dialableOrigin(origin: string): string | null {
  * used to reach us, else this machine on the configured port. Throws `InvalidError`
  * (before anything is written) when the request's origin cannot be dialled.
  */
-export function resolveControlPlaneUrl(config: InstallConfig, requestOrigin: string | null): string {
+function resolveControlPlaneUrl(config: InstallConfig, requestOrigin: string | null): string {
   if (config.publicUrl) return config.publicUrl;
   if (requestOrigin === null) return `http://localhost:${config.port}`;
   const origin = dialableOrigin(requestOrigin);
