@@ -1,22 +1,35 @@
-/** Entry point: `npm start` (production build) or `npm run dev`. */
-import { startControlPlane, StartupError } from '@/server/http/control-plane';
-import { logger } from '@/server/logger';
+/**
+ * Entry point: `npm start` (production build) or `npm run dev`. The composition root:
+ * read the configuration once, build the control plane, serve it.
+ */
+import { ConfigError, loadConfig } from '@/server/config';
+import { createControlPlane, type ControlPlane } from '@/server/control-plane';
+import { startHttpServer, StartupError } from '@/server/http/server';
 
-const port = Number(process.env.PORT ?? 3000);
-const controlPlane = await startControlPlane({
-  port,
-  hostname: process.env.HOSTNAME_BIND ?? '0.0.0.0',
-  dev: process.env.NODE_ENV !== 'production',
-  trustProxy: process.env.FLEETDECK_TRUST_PROXY === '1',
-}).catch((error: unknown) => {
-  if (!(error instanceof StartupError)) throw error;
-  process.stderr.write(`\n  Fleetdeck could not start: ${error.message}\n\n`);
+function fail(message: string): never {
+  process.stderr.write(`\n  Fleetdeck could not start: ${message}\n\n`);
   process.exit(1);
+}
+
+let controlPlane: ControlPlane;
+try {
+  controlPlane = await createControlPlane(loadConfig(process.env));
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+const http = await startHttpServer(controlPlane).catch(async (error: unknown) => {
+  await controlPlane.close();
+  if (error instanceof StartupError) fail(error.message);
+  throw error;
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    logger.info('shutting down', { signal });
-    void controlPlane.close().finally(() => process.exit(0));
+    controlPlane.log.info('shutting down', { signal });
+    void http
+      .close()
+      .then(() => controlPlane.close())
+      .finally(() => process.exit(0));
   });
 }

@@ -8,43 +8,60 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import { DEMO_FLEET, type DemoCluster } from '@/demo/fleet';
+import { SimulatedCluster } from '@/demo/simulated-cluster';
+import { attachClusterInput } from '@/lib/schemas/cluster';
+import { ConfigError, loadConfig } from '@/server/config';
+import { createControlPlane, type ControlPlane } from '@/server/control-plane';
+import { startHttpServer, StartupError } from '@/server/http/server';
+import type { Actor } from '@/server/services/audit';
+import { attachCluster } from '@/server/services/clusters/attach';
+import { rotateClusterToken } from '@/server/services/clusters/lifecycle';
 
-process.env.DATABASE_PATH ??= 'data/demo.db';
-process.env.FLEETDECK_ADMIN_EMAIL ??= 'admin@fleetdeck.local';
-process.env.FLEETDECK_ADMIN_PASSWORD ??= 'fleetdeck-demo';
-Object.assign(process.env, { NODE_ENV: 'production' });
+const DEMO_PASSWORD = 'fleetdeck-demo';
+
+function fail(message: string): never {
+  process.stderr.write(`\n  The demo could not start: ${message}\n\n`);
+  process.exit(1);
+}
+
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  DATABASE_PATH: process.env.DATABASE_PATH ?? 'data/demo.db',
+  FLEETDECK_ADMIN_EMAIL: process.env.FLEETDECK_ADMIN_EMAIL ?? 'admin@fleetdeck.local',
+  FLEETDECK_ADMIN_PASSWORD: process.env.FLEETDECK_ADMIN_PASSWORD ?? DEMO_PASSWORD,
+};
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
 
 if (!process.argv.includes('--no-build')) {
   execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit' });
 }
 
-const { getDb } = await import('@/db/client');
-const { clusters, environments } = await import('@/db/schema');
-const { attachClusterInput } = await import('@/lib/schemas/cluster');
-const { startControlPlane, StartupError } = await import('@/server/http/control-plane');
-const { attachCluster } = await import('@/server/services/clusters/attach');
-const { rotateClusterToken } = await import('@/server/services/clusters/lifecycle');
-const { DEMO_FLEET } = await import('@/demo/fleet');
-const { SimulatedCluster } = await import('@/demo/simulated-cluster');
-
-const port = Number(process.env.PORT ?? 3000);
-const controlPlane = await startControlPlane({ port, hostname: process.env.HOSTNAME_BIND ?? '0.0.0.0' }).catch((error: unknown) => {
-  if (!(error instanceof StartupError)) throw error;
-  process.stderr.write(`\n  The demo could not start: ${error.message}\n\n`);
-  process.exit(1);
+const cp: ControlPlane = await createControlPlane(config);
+const http = await startHttpServer(cp).catch(async (error: unknown) => {
+  await cp.close();
+  if (error instanceof StartupError) fail(error.message);
+  throw error;
 });
-const db = getDb();
-const actor = { userId: null, label: 'demo-fleet', ip: null };
-const controlPlaneUrl = `http://127.0.0.1:${port}`;
+const actor: Actor = { userId: null, label: 'demo-fleet', ip: null };
+const controlPlaneUrl = `http://127.0.0.1:${new URL(http.url).port}`;
 
-const envIdsByName = new Map(db.select().from(environments).all().map((env) => [env.name, env.id]));
+const { clusters, environments } = cp.store.tables;
+const envIdsByName = new Map((await cp.store.db.select().from(environments)).map((row) => [row.name, row.id]));
 const fallbackEnvId = envIdsByName.values().next().value;
 
 /** A token for each demo cluster: attach it the first time, rotate afterwards (tokens are stored only as hashes). */
-function tokenFor(demo: (typeof DEMO_FLEET)[number]): { token: string; labelKeys: { nodePool: string; gpuType: string } } {
-  const existing = db.select().from(clusters).where(eq(clusters.name, demo.name)).get();
+async function tokenFor(demo: DemoCluster): Promise<{ token: string; labelKeys: { nodePool: string; gpuType: string } }> {
+  const [existing] = await cp.store.db.select().from(clusters).where(eq(clusters.name, demo.name)).limit(1);
   if (existing) {
-    const { token } = rotateClusterToken(db, actor, { name: demo.name });
+    const { token } = await rotateClusterToken(cp, actor, { name: demo.name }, controlPlaneUrl);
     return { token, labelKeys: { nodePool: existing.nodePoolLabel, gpuType: existing.gpuTypeLabel } };
   }
   const environmentIds = demo.environments.flatMap((name) => envIdsByName.get(name) ?? []);
@@ -56,37 +73,38 @@ function tokenFor(demo: (typeof DEMO_FLEET)[number]): { token: string; labelKeys
     baseDomains: [`*.apps.${demo.name}.example.com`],
     addons: demo.addonOverrides ?? {},
   });
-  const { token } = attachCluster(db, actor, input);
+  const { token } = await attachCluster(cp, actor, input, controlPlaneUrl);
   return { token, labelKeys: { nodePool: input.nodePoolLabel, gpuType: input.gpuTypeLabel } };
 }
 
 const agentLogPath = path.resolve('data/demo-agents.log');
 const agentLog = fs.createWriteStream(agentLogPath, { flags: 'a' });
 const fleet = await Promise.all(
-  DEMO_FLEET.map((demo) => {
-    const { token, labelKeys } = tokenFor(demo);
+  DEMO_FLEET.map(async (demo) => {
+    const { token, labelKeys } = await tokenFor(demo);
     return SimulatedCluster.start({
       cluster: demo,
       labelKeys,
       controlPlaneUrl,
       token,
-      registryHosts: [`127.0.0.1:${port}`],
+      registryHosts: [new URL(controlPlaneUrl).host],
       logWrite: (line) => agentLog.write(line.endsWith('\n') ? line : `${line}\n`),
     });
   }),
 );
 
 process.stdout.write(
-  `\n  Fleetdeck demo: ${controlPlane.url}\n` +
-    `  Sign in as ${process.env.FLEETDECK_ADMIN_EMAIL} / ${process.env.FLEETDECK_ADMIN_PASSWORD === 'fleetdeck-demo' ? 'fleetdeck-demo' : '(your FLEETDECK_ADMIN_PASSWORD)'}\n` +
+  `\n  Fleetdeck demo: ${http.url}\n` +
+    `  Sign in as ${config.bootstrapAdmin.email} / ${config.bootstrapAdmin.password === DEMO_PASSWORD ? DEMO_PASSWORD : '(your FLEETDECK_ADMIN_PASSWORD)'}\n` +
     `  ${fleet.length} simulated clusters, each with the real agent; agent logs in ${agentLogPath}\n` +
-    `  Data: ${process.env.DATABASE_PATH} (delete it to start over)\n\n`,
+    `  Data: ${config.database.engine === 'sqlite' ? `${config.database.path} (delete it to start over)` : 'PostgreSQL (DATABASE_URL)'}\n\n`,
 );
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void Promise.allSettled(fleet.map((c) => c.stop()))
-      .then(() => controlPlane.close())
+      .then(() => http.close())
+      .then(() => cp.close())
       .finally(() => process.exit(0));
   });
 }

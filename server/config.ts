@@ -33,7 +33,11 @@ const environmentSchema = z.object({
     .optional()
     .transform((url) => url?.replace(/\/+$/, '')),
   FLEETDECK_TENANT: z.string().trim().min(1).max(63).default('default'),
-  FLEETDECK_TRUST_PROXY: z.enum(['', '0', '1'], { message: "must be 1 (trust X-Forwarded-* from a proxy) or 0" }).default(''),
+  FLEETDECK_TRUST_PROXY: z
+    .string()
+    .regex(/^\d{0,2}$/, 'must be the number of reverse proxies in front of Fleetdeck (0 or unset when there are none)')
+    .default('')
+    .transform((hops) => Number(hops || 0)),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -47,8 +51,12 @@ export interface ControlPlaneConfig {
   /** Where agents dial, in install commands; unset means the host the request came in on. */
   publicUrl: string | undefined;
   tenant: string;
-  /** Trust `X-Forwarded-For` / `-Proto` from a reverse proxy in front of us. */
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies stand in front of us. Their `X-Forwarded-For` entries are
+   * trusted from the right: the client is the address the outermost trusted proxy saw.
+   * 0 means the socket's peer is the client and forwarded headers are ignored.
+   */
+  trustProxyHops: number;
   logLevel: LogLevel;
 }
 
@@ -72,7 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>): ControlPlan
     bootstrapAdmin: { email: values.FLEETDECK_ADMIN_EMAIL, password: values.FLEETDECK_ADMIN_PASSWORD },
     publicUrl: values.FLEETDECK_PUBLIC_URL,
     tenant: values.FLEETDECK_TENANT,
-    trustProxy: values.FLEETDECK_TRUST_PROXY === '1',
+    trustProxyHops: values.FLEETDECK_TRUST_PROXY,
     logLevel: values.LOG_LEVEL,
   };
 }

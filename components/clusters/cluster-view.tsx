@@ -16,18 +16,19 @@ import { PageHeader } from '@/components/ui/page-header';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
 import { useTRPC } from '@/components/trpc/client';
+import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 import type { RouterOutputs } from '@/components/trpc/types';
 
 type ClusterDetail = RouterOutputs['clusters']['get'];
 type NodePool = ClusterDetail['nodePools'][number];
 
-const REFRESH_MS = 3_000;
-
 export function ClusterView({ name }: { name: string }) {
   const trpc = useTRPC();
   const canManage = useCan('cluster.manage');
   const canReadAudit = useCan('audit.read');
-  const detail = useQuery(trpc.clusters.get.queryOptions({ name }, { refetchInterval: REFRESH_MS }));
+  // Agent reports and settings changes arrive as events; the page follows without a reload.
+  useLiveClusters(name);
+  const detail = useQuery(trpc.clusters.get.queryOptions({ name }, { refetchInterval: LIVE_FALLBACK_POLL_MS }));
 
   if (detail.isPending) return <LoadingState label={`Loading ${name}…`} />;
   if (detail.isError) {

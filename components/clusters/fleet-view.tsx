@@ -19,12 +19,11 @@ import { errorMessage } from '@/lib/form-errors';
 import { PROVIDER_IDS } from '@/lib/providers';
 import { CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, type ClusterSortColumn, FLEET_PAGE_SIZES } from '@/lib/schemas/cluster';
 import { useTRPC } from '@/components/trpc/client';
+import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 import type { RouterOutputs } from '@/components/trpc/types';
 
 type FleetRow = RouterOutputs['clusters']['list']['rows'][number];
 
-/** Agents report every few seconds; the table follows without a reload. */
-const REFRESH_MS = 5_000;
 const SEARCH_DEBOUNCE_MS = 250;
 
 const COLUMNS: Column<FleetRow>[] = [
@@ -67,8 +66,9 @@ export function FleetView() {
   const canManage = useCan('cluster.manage');
   const query = parseFleetQuery(new URLSearchParams(params.toString()));
 
-  const list = useQuery(trpc.clusters.list.queryOptions(query, { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData }));
-  const facets = useQuery(trpc.clusters.facets.queryOptions(undefined, { refetchInterval: REFRESH_MS * 3 }));
+  useLiveClusters();
+  const list = useQuery(trpc.clusters.list.queryOptions(query, { refetchInterval: LIVE_FALLBACK_POLL_MS, placeholderData: keepPreviousData }));
+  const facets = useQuery(trpc.clusters.facets.queryOptions(undefined, { refetchInterval: LIVE_FALLBACK_POLL_MS }));
 
   const navigate = (next: FleetQuery) => router.replace(`${pathname}${fleetQueryString(next)}`, { scroll: false });
   // Any change of filter or search starts again at page 1.

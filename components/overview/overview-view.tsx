@@ -15,12 +15,11 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
 import { CLUSTER_STATUS_LABELS } from '@/lib/schemas/cluster';
 import { useTRPC } from '@/components/trpc/client';
+import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 import type { RouterOutputs } from '@/components/trpc/types';
 
 type Overview = RouterOutputs['clusters']['overview'];
 type AttentionRow = Overview['needingAttention'][number];
-
-const REFRESH_MS = 10_000;
 
 const fleetLink = (change: Partial<typeof DEFAULT_FLEET_QUERY>) => `/clusters${fleetQueryString({ ...DEFAULT_FLEET_QUERY, ...change })}`;
 
@@ -63,7 +62,8 @@ const ATTENTION_COLUMNS: Column<AttentionRow>[] = [
 export function OverviewView() {
   const trpc = useTRPC();
   const canManage = useCan('cluster.manage');
-  const overview = useQuery(trpc.clusters.overview.queryOptions(undefined, { refetchInterval: REFRESH_MS }));
+  useLiveClusters();
+  const overview = useQuery(trpc.clusters.overview.queryOptions(undefined, { refetchInterval: LIVE_FALLBACK_POLL_MS }));
 
   const header = <PageHeader title="Overview" description="Every attached cluster's health, by status, provider and environment." />;
   if (overview.isPending) {

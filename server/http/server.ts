@@ -1,0 +1,115 @@
+/**
+ * The control plane's one HTTP server: Next's pages, `/api/trpc`, and the agents'
+ * WebSocket upgrade path, on one port (ARCHITECTURE.md decision 1; `next start` cannot
+ * serve WebSockets). Everything a request needs comes from the `ControlPlane` built
+ * once at start.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import next from 'next';
+import { isAgentConnectRequest } from '@/server/agent-gateway';
+import { PRINCIPAL_HEADER, encodePrincipalHeader } from '@/server/access/principal-header';
+import { sessionUserOf } from '@/server/access/principal';
+import type { ControlPlane } from '@/server/control-plane';
+import { errorMessage } from '@/server/logger';
+import { handleTrpcRequest, principalOf, TRPC_PREFIX } from './trpc-handler';
+
+/** A reason the server cannot start that the operator can fix; printed without a stack. */
+export class StartupError extends Error {}
+
+export interface HttpServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  /** Defaults to `cp.config.port` (0 picks a free one). */
+  port?: number;
+  hostname?: string;
+  /** Next in dev mode; defaults to `cp.config.dev`. */
+  dev?: boolean;
+}
+
+/** Static assets need no caller; everything else Next renders may. */
+function needsPrincipal(url: string): boolean {
+  return !url.startsWith('/_next/') && !url.startsWith('/favicon');
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+export async function startHttpServer(cp: ControlPlane, options: HttpServerOptions = {}): Promise<HttpServer> {
+  const hostname = options.hostname ?? cp.config.hostname;
+  const port = options.port ?? cp.config.port;
+  const dev = options.dev ?? cp.config.dev;
+  const log = cp.log.child({ component: 'http' });
+
+  const app = next({ dev, dir: process.cwd(), hostname, port });
+  const handleWithNext = app.getRequestHandler();
+  await app.prepare();
+  const nextUpgrade = app.getUpgradeHandler();
+
+  const handlePage = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Pages learn who is calling only from us: whatever a client sent under this name is dropped.
+    delete req.headers[PRINCIPAL_HEADER];
+    if (needsPrincipal(req.url ?? '/')) {
+      const user = sessionUserOf(await principalOf(cp, req));
+      if (user) req.headers[PRINCIPAL_HEADER] = encodePrincipalHeader(user);
+    }
+    await handleWithNext(req, res);
+  };
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const handled = url.startsWith(TRPC_PREFIX) ? handleTrpcRequest(cp, req, res) : handlePage(req, res);
+    handled.catch((error: unknown) => {
+      log.error('request failed', { path: url.split('?')[0], error: errorMessage(error) });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (isAgentConnectRequest(req)) {
+      cp.gateway.handleUpgrade(req, socket, head);
+      return;
+    }
+    // Only Next's hot reload upgrades in dev; anything else would hold a descriptor open for good.
+    if (dev && (req.url ?? '').startsWith('/_next/')) {
+      void nextUpgrade(req, socket, head);
+      return;
+    }
+    refuseUpgrade(socket, 404, 'Not Found');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`Port ${port} is already in use. Stop what runs there, or start Fleetdeck with PORT=<another port>.`)
+          : error,
+      );
+    });
+    server.listen(port, hostname, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${bound}`;
+  log.info('control plane listening', { url, dev, engine: cp.store.engine });
+
+  return {
+    server,
+    url,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await app.close();
+    },
+  };
+}
