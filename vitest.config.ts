@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-/** Suites that never touch the store: they run once, in the sqlite project. */
+/** Suites under server/ that never touch the store: they run once, in the sqlite project. */
 const STORE_FREE_SERVER_TESTS = [
   'server/log-throttle.test.ts',
   'server/auth/rate-limit.test.ts',
   'server/auth/password.test.ts',
   'server/services/cluster-status.test.ts',
-  'testing/fake-kube-api.test.ts',
 ];
 
 const ALWAYS_EXCLUDED = ['node_modules/**', '.next/**', 'e2e/**'];
@@ -42,7 +41,7 @@ export default defineConfig({
           name: 'postgres',
           // The suites that go through the store: routers, services, the gateway's
           // persistence, the store itself and the schema drift check.
-          include: ['server/**/*.test.ts', 'db/**/*.test.ts', 'testing/**/*.test.ts', 'demo/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'db/**/*.test.ts', 'demo/**/*.test.ts'],
           exclude: [...ALWAYS_EXCLUDED, ...STORE_FREE_SERVER_TESTS],
           globalSetup: ['testing/postgres-global-setup.ts'],
           setupFiles: ['testing/postgres-test-env.ts'],
