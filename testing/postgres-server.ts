@@ -106,6 +106,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   // Another process may take the port between our probe and the server's bind: try again.
   for (let attempt = 1; ; attempt++) {
     port = await freeLoopbackPort();
+    fs.rmSync(logFile, { force: true });
     const settings = [`-p ${port}`, `-k ${dir}`, ...SERVER_SETTINGS.map((setting) => `-c ${setting}`)].join(' ');
     const start = command(pgCtl, ['-D', dataDir, '-l', logFile, '-o', settings, '-w', '-t', '30', 'start']);
     try {
