@@ -1,41 +1,74 @@
 /**
  * Gateway benchmark: N lightweight protocol clients (not full agents) against the real
- * gateway on a real HTTP server with a temp-file SQLite database.
+ * gateway of a real control plane, on a loopback HTTP server, on either engine or both.
  *
- *   npm run bench:gateway -- [--clusters 2000] [--nodes 50] [--ping-ms 2000] [--timeout-ms 25000] [--window-ms 10000]
+ *   npm run bench:gateway -- [--engine sqlite|postgres|both] [--clusters 2000] [--nodes 50]
+ *                            [--ping-ms 2000] [--timeout-ms 25000] [--window-ms 10000]
  *
- * The clients run in a child process, so `process.cpuUsage()` here is the server's own
- * CPU. Reports: time until every cluster is Connected with its snapshot stored; server
- * CPU and RSS over a steady-state window in which heartbeats really run (the ping
- * interval is shortened, which makes the figure pessimistic against the 10 s default);
- * time to mark 100 killed clients (socket destroyed, no close frame) Disconnected, and
- * 100 silent ones (socket open, pings unanswered: a hung agent or a dead network path).
+ * `--engine both` (the default) runs the whole benchmark once per engine, each in a
+ * fresh process and database, and prints the two side by side with their ratio.
+ * PostgreSQL is the server at `FLEETDECK_BENCH_POSTGRES_URL` (a new database is created
+ * on it and dropped after), or else a throwaway one started for the run
+ * (testing/postgres-server.ts: Debian's binaries).
+ *
+ * The clients run in a child process, so `process.cpuUsage()` is the server's own CPU.
+ * Reports: time until every cluster is Connected with its snapshot stored; server CPU
+ * and RSS over a steady-state window in which heartbeats really run (the ping interval
+ * is shortened, which makes the figure pessimistic against the 10 s default); a
+ * reconnect storm (every session told to reconnect at once: 2,000 upgrades, hellos and
+ * snapshots together) with the time until all are back and stored, the longest
+ * event-loop stall meanwhile, and how long each flush transaction took; time to mark 100
+ * killed clients (socket destroyed, no close frame) Disconnected, and 100 silent ones
+ * (socket open, pings unanswered: a hung agent or a dead network path).
  */
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { openDatabase, setDb, type Db } from '@/db/client';
-import { clusters, clusterTokens } from '@/db/schema';
-import type { NodeState } from '@/lib/agent-protocol';
-import { attachAgentGateway } from '@/server/agent-gateway';
-import { clusterState, gpuNode, node, ProtocolClient } from '@/testing/protocol-client';
-import { logger, type Logger } from '@/server/logger';
+import { and, count, eq, inArray, type SQL } from 'drizzle-orm';
+import pg from 'pg';
+import { CLOSE_CODES, type NodeState } from '@/lib/agent-protocol';
+import { isAgentConnectRequest, type CommittedChunk } from '@/server/agent-gateway';
+import { loadConfig } from '@/server/config';
+import { createControlPlane } from '@/server/control-plane';
+import { createLogger } from '@/server/logger';
 import { mintClusterToken } from '@/server/services/cluster-token';
+import type { Engine, Store } from '@/server/store';
 import { listenOnLoopback } from '@/testing/loopback';
+import { clusterState, gpuNode, node, ProtocolClient } from '@/testing/protocol-client';
 
 type ToClients =
   | { type: 'start'; baseUrl: string; tokens: string[]; nodesPerCluster: number; concurrency: number }
   | { type: 'kill'; from: number; count: number }
   | { type: 'silence'; from: number; count: number }
   | { type: 'stats' };
+type DialReport = { ok: number; failed: number; firstError: string | null };
 type ToServer =
   | { type: 'ready' }
-  | { type: 'connected'; ok: number; failed: number; firstError: string | null }
-  | { type: 'stats'; pingsAnswered: number; open: number };
+  | ({ type: 'connected' } & DialReport)
+  | { type: 'stats'; pingsAnswered: number; open: number; redials: DialReport };
+
+/** What one engine's run measured, for the side-by-side table. */
+interface EngineResult {
+  engine: Engine;
+  clusters: number;
+  connectMs: number | null;
+  connectStallMs: number;
+  steadyCpuPercent: number;
+  steadyRssBytes: number;
+  stormMs: number | null;
+  stormStallMs: number;
+  stormFlushMedianMs: number;
+  stormFlushMaxMs: number;
+  stormFlushes: number;
+  killedMs: number | null;
+  silentMs: number | null;
+  untouchedOk: boolean;
+}
+type ToMain = { type: 'result'; result: EngineResult };
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -43,7 +76,14 @@ function flag(name: string, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-// ── Clients (child process) ──────────────────────────────────────────────────
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+// ── Clients (child process of a server) ─────────────────────────────────────
 
 function nodesFor(cluster: number, count: number): NodeState[] {
   return Array.from({ length: count }, (_, i) =>
@@ -54,37 +94,50 @@ function nodesFor(cluster: number, count: number): NodeState[] {
 async function runClients(): Promise<void> {
   const clients: ProtocolClient[] = [];
   let pingsAnswered = 0;
+  const redials: DialReport = { ok: 0, failed: 0, firstError: null };
   const send = (message: ToServer) => process.send?.(message);
+
+  /** Connects client `index`, says hello, sends its snapshot; redials at once when told to reconnect. */
+  const dial = async (baseUrl: string, token: string, index: number, nodesPerCluster: number): Promise<void> => {
+    const client = await ProtocolClient.connect(baseUrl, token, { recordFrames: false });
+    client.ws.on('message', (data) => {
+      if (client.answerPings && String(data).startsWith('{"type":"ping"')) pingsAnswered++;
+    });
+    clients[index] = client;
+    void client.closed.then(({ code }) => {
+      if (code !== CLOSE_CODES.reconnect) return;
+      dial(baseUrl, token, index, nodesPerCluster).then(
+        () => void redials.ok++,
+        (error: unknown) => {
+          redials.failed++;
+          redials.firstError ??= errorText(error);
+        },
+      );
+    });
+    await client.hello({ agentVersion: 'bench', kubernetesVersion: 'v1.30.2' });
+    client.snapshot(clusterState({ nodes: nodesFor(index, nodesPerCluster) }));
+  };
 
   process.on('message', (raw) => {
     const message = raw as ToClients;
     if (message.type === 'start') {
       void (async () => {
-        let ok = 0;
-        let failed = 0;
-        let firstError: string | null = null;
+        const report: DialReport = { ok: 0, failed: 0, firstError: null };
         let next = 0;
         const worker = async () => {
           while (next < message.tokens.length) {
             const index = next++;
-            const token = message.tokens[index] ?? '';
             try {
-              const client = await ProtocolClient.connect(message.baseUrl, token, { recordFrames: false });
-              client.ws.on('message', (data) => {
-                if (client.answerPings && String(data).startsWith('{"type":"ping"')) pingsAnswered++;
-              });
-              clients[index] = client;
-              await client.hello({ agentVersion: 'bench', kubernetesVersion: 'v1.30.2' });
-              client.snapshot(clusterState({ nodes: nodesFor(index, message.nodesPerCluster) }));
-              ok++;
+              await dial(message.baseUrl, message.tokens[index] ?? '', index, message.nodesPerCluster);
+              report.ok++;
             } catch (error) {
-              failed++;
-              firstError ??= error instanceof Error ? error.message : String(error);
+              report.failed++;
+              report.firstError ??= errorText(error);
             }
           }
         };
         await Promise.all(Array.from({ length: message.concurrency }, worker));
-        send({ type: 'connected', ok, failed, firstError });
+        send({ type: 'connected', ...report });
       })();
     } else if (message.type === 'kill') {
       for (const client of clients.slice(message.from, message.from + message.count)) client?.kill();
@@ -92,14 +145,14 @@ async function runClients(): Promise<void> {
       for (const client of clients.slice(message.from, message.from + message.count)) if (client) client.answerPings = false;
     } else if (message.type === 'stats') {
       const open = clients.filter((c) => c?.ws.readyState === c?.ws.OPEN).length;
-      send({ type: 'stats', pingsAnswered, open });
+      send({ type: 'stats', pingsAnswered, open, redials });
     }
   });
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready' });
 }
 
-// ── Server (this process) ────────────────────────────────────────────────────
+// ── Server (one engine, child process of main) ───────────────────────────────
 
 function nextMessage<T extends ToServer['type']>(child: ChildProcess, type: T): Promise<Extract<ToServer, { type: T }>> {
   return new Promise((resolve) => {
@@ -113,36 +166,72 @@ function nextMessage<T extends ToServer['type']>(child: ChildProcess, type: T): 
   });
 }
 
-async function until(predicate: () => boolean, timeoutMs: number, pollMs = 100): Promise<number | null> {
+async function until(predicate: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<number | null> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
-    if (predicate()) return performance.now() - started;
+    if (await predicate()) return performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return null;
 }
 
-function countWhere(db: Db, ids: number[] | null, status: 'connected' | 'disconnected', nodes?: number): number {
-  const conditions = [eq(clusters.status, status)];
+async function countWhere(store: Store, ids: number[] | null, status: 'connected' | 'disconnected', nodes?: number): Promise<number> {
+  const { clusters } = store.tables;
+  const conditions: SQL[] = [eq(clusters.status, status)];
   if (nodes !== undefined) conditions.push(eq(clusters.nodeCount, nodes));
   if (ids) conditions.push(inArray(clusters.id, ids));
-  return db.select({ n: sql<number>`count(*)` }).from(clusters).where(and(...conditions)).get()?.n ?? 0;
+  const [row] = await store.db.select({ n: count() }).from(clusters).where(and(...conditions));
+  return row?.n ?? 0;
 }
 
-/** Warnings and errors only: thousands of "agent connected" lines would measure stdout, not the gateway. */
-const quietLog: Logger = ((): Logger => {
-  const quiet: Logger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (msg, fields) => logger.warn(msg, fields),
-    error: (msg, fields) => logger.error(msg, fields),
-    child: () => quiet,
-  };
-  return quiet;
-})();
+async function seedClusters(store: Store, clusterCount: number): Promise<{ ids: number[]; tokens: string[] }> {
+  const { clusters, clusterTokens } = store.tables;
+  const ids: number[] = [];
+  const tokens: string[] = [];
+  await store.transaction(async (tx) => {
+    for (let from = 0; from < clusterCount; from += 500) {
+      const names = Array.from({ length: Math.min(500, clusterCount - from) }, (_, i) => `bench-${String(from + i).padStart(5, '0')}`);
+      const rows = await tx
+        .insert(clusters)
+        .values(
+          names.map((name) => ({
+            name,
+            provider: 'generic' as const,
+            region: 'bench-1',
+            prometheusUrl: 'http://prometheus:9090',
+            nodePoolLabel: 'fleetdeck.io/node-pool',
+            gpuTypeLabel: 'fleetdeck.io/gpu-type',
+          })),
+        )
+        .returning({ id: clusters.id, name: clusters.name });
+      rows.sort((a, b) => a.name.localeCompare(b.name));
+      const minted = rows.map(() => mintClusterToken());
+      await tx.insert(clusterTokens).values(rows.map((row, i) => ({ clusterId: row.id, tokenHash: minted[i]?.tokenHash ?? '', prefix: minted[i]?.prefix ?? '' })));
+      ids.push(...rows.map((row) => row.id));
+      tokens.push(...minted.map((m) => m.token));
+    }
+  });
+  return { ids, tokens };
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const s = (ms: number | null) => (ms === null ? 'NOT REACHED' : `${(ms / 1000).toFixed(2)} s`);
+const msText = (ms: number) => `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+
+function printTable(rows: readonly (readonly string[])[], header: readonly string[]): void {
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), header[i]?.length ?? 0));
+  const line = (r: readonly string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(line(header));
+  console.log(line(widths.map((w) => '─'.repeat(w))));
+  for (const r of rows) console.log(line(r));
+}
 
 async function runServer(): Promise<void> {
   const clusterCount = flag('clusters', 2000);
@@ -156,44 +245,55 @@ async function runServer(): Promise<void> {
     throw new Error(`ulimit -n is ${fdLimit}: too low for ${clusterCount} connections in one process`);
   }
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-bench-gateway-'));
-  const db = openDatabase(path.join(dir, 'bench.db'));
-  setDb(db);
-  const tokens: string[] = [];
-  const ids: number[] = [];
-  db.transaction((tx) => {
-    for (let i = 0; i < clusterCount; i++) {
-      const { id } = tx
-        .insert(clusters)
-        .values({
-          name: `bench-${String(i).padStart(5, '0')}`,
-          provider: 'generic',
-          region: 'bench-1',
-          prometheusUrl: 'http://prometheus:9090',
-          nodePoolLabel: 'fleetdeck.io/node-pool',
-          gpuTypeLabel: 'fleetdeck.io/gpu-type',
-        })
-        .returning({ id: clusters.id })
-        .get();
-      const minted = mintClusterToken();
-      tx.insert(clusterTokens).values({ clusterId: id, tokenHash: minted.tokenHash, prefix: minted.prefix }).run();
-      tokens.push(minted.token);
-      ids.push(id);
-    }
+  // Only the database main prepared, whatever DATABASE_URL the caller's shell holds.
+  const config = loadConfig({
+    DATABASE_URL: process.env.FLEETDECK_BENCH_DATABASE_URL,
+    DATABASE_PATH: process.env.FLEETDECK_BENCH_DATABASE_PATH,
+    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
+    LOG_LEVEL: process.env.LOG_LEVEL,
   });
+  // Warnings and errors only: thousands of "agent connected" lines would measure stdout, not the gateway.
+  const log = createLogger(config.logLevel === 'error' ? 'error' : 'warn');
+  const flushes: CommittedChunk[] = [];
+  const heartbeat = { intervalMs: pingMs, timeoutMs, sweepMs: 1_000 };
+  const cp = await createControlPlane(config, {
+    log,
+    skipBootstrap: true,
+    gateway: { heartbeat, onFlushCommitted: (chunk) => void flushes.push(chunk) },
+  });
+  const { store, gateway, bus } = cp;
+  const { ids, tokens } = await seedClusters(store, clusterCount);
+  let ready = 0;
+  bus.subscribe('agent.sessionReady', () => void ready++);
 
   const server = http.createServer((_req, res) => res.writeHead(404).end());
-  const heartbeat = { intervalMs: pingMs, timeoutMs, sweepMs: 1_000 };
-  const gateway = attachAgentGateway(server, { db, heartbeat, log: quietLog });
+  server.on('upgrade', (req, socket, head) => {
+    if (isAgentConnectRequest(req)) gateway.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
   const baseUrl = await listenOnLoopback(server);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const stallMs = () => loopDelay.max / 1e6;
+  // Garbage collection stalls the loop too; its longest pause says how much of a stall is the gateway's own work.
+  let gcMaxMs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
 
   const child = fork(fileURLToPath(import.meta.url), ['--role', 'clients'], { stdio: 'inherit' });
   // The child compiles its TypeScript first; its start-up is not the gateway's time.
   await nextMessage(child, 'ready');
   const rssBefore = process.memoryUsage().rss;
-  console.log(`gateway bench: ${clusterCount} clusters × ${nodesPerCluster} nodes, ping ${pingMs} ms, timeout ${timeoutMs} ms (fd limit ${fdLimit}, ${os.cpus().length} cores)`);
+  console.log(
+    `gateway bench [${store.engine}]: ${clusterCount} clusters × ${nodesPerCluster} nodes, ping ${pingMs} ms, timeout ${timeoutMs} ms ` +
+      `(fd limit ${fdLimit}, ${os.cpus().length} cores)`,
+  );
 
-  // 1. Connect everyone.
+  // 1. Connect everyone, 200 dials at a time.
+  loopDelay.reset();
+  gcMaxMs = 0;
   const started = performance.now();
   let welcomedMs: number | null = null;
   const clientsDone = nextMessage(child, 'connected').then((report) => {
@@ -201,10 +301,15 @@ async function runServer(): Promise<void> {
     return report;
   });
   child.send({ type: 'start', baseUrl, tokens, nodesPerCluster, concurrency: 200 } satisfies ToClients);
-  const connectedMs = await until(() => countWhere(db, null, 'connected', nodesPerCluster) === clusterCount, 60_000);
+  const connectedMs = await until(() => ready >= clusterCount, 120_000, 20);
+  const connectStallMs = stallMs();
+  const connectGcMs = gcMaxMs;
   const clientsReport = await clientsDone;
-  const allConnectedMs = connectedMs === null ? null : performance.now() - started;
-  console.log(`  connected: ${clientsReport.ok} ok, ${clientsReport.failed} failed${clientsReport.firstError ? ` (${clientsReport.firstError})` : ''}`);
+  const storedConnected = await countWhere(store, null, 'connected', nodesPerCluster);
+  console.log(
+    `  connected: ${clientsReport.ok} ok, ${clientsReport.failed} failed${clientsReport.firstError ? ` (${clientsReport.firstError})` : ''}; ` +
+      `${storedConnected} stored Connected with ${nodesPerCluster} nodes`,
+  );
 
   // 2. Steady state: nothing but heartbeats (and the coarse lastSeenAt writes they cause).
   await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -223,7 +328,32 @@ async function runServer(): Promise<void> {
   const pingsInWindow = (await statsAfter).pingsAnswered - pingsBefore;
   const cpuPercent = ((cpu.user + cpu.system) / 1000 / wall) * 100;
 
-  // 3. Failures: 100 killed (TCP gone, no close frame) and 100 silent (TCP up, no pongs).
+  // 3. Reconnect storm: every session told to reconnect at once; each client redials at once.
+  await gateway.flush();
+  ready = 0;
+  flushes.length = 0;
+  loopDelay.reset();
+  gcMaxMs = 0;
+  const stormStarted = performance.now();
+  // Told in batches: closing 2,000 sockets in one loop would itself be the longest stall measured.
+  for (let i = 0; i < ids.length; i += 100) {
+    for (const id of ids.slice(i, i + 100)) gateway.reconnect(id, 'benchmark: reconnect storm');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const stormMs = await until(() => ready >= clusterCount, 120_000, 20);
+  const stormStallMs = stallMs();
+  const stormGcMs = gcMaxMs;
+  const stormFlushMs = flushes.map((chunk) => chunk.durationMs);
+  const stormFlushRows = Math.max(0, ...flushes.map((chunk) => chunk.nodeRows));
+  const storm = nextMessage(child, 'stats');
+  child.send({ type: 'stats' } satisfies ToClients);
+  const { redials } = await storm;
+  console.log(
+    `  reconnect storm: ${redials.ok} redialled, ${redials.failed} failed${redials.firstError ? ` (${redials.firstError})` : ''}; ` +
+      `${((performance.now() - stormStarted) / 1000).toFixed(2)} s until measured`,
+  );
+
+  // 4. Failures: 100 killed (TCP gone, no close frame) and 100 silent (TCP up, no pongs).
   const killedIds = ids.slice(0, victims);
   const silentIds = ids.slice(victims, 2 * victims);
   const failuresAt = performance.now();
@@ -231,48 +361,190 @@ async function runServer(): Promise<void> {
   child.send({ type: 'silence', from: victims, count: victims } satisfies ToClients);
   let killedMs: number | null = null;
   let silentMs: number | null = null;
-  await until(() => {
-    if (killedMs === null && countWhere(db, killedIds, 'disconnected') === victims) killedMs = performance.now() - failuresAt;
-    if (silentMs === null && countWhere(db, silentIds, 'disconnected') === victims) silentMs = performance.now() - failuresAt;
+  await until(async () => {
+    if (killedMs === null && (await countWhere(store, killedIds, 'disconnected')) === victims) killedMs = performance.now() - failuresAt;
+    if (silentMs === null && (await countWhere(store, silentIds, 'disconnected')) === victims) silentMs = performance.now() - failuresAt;
     return killedMs !== null && silentMs !== null;
   }, timeoutMs + 15_000);
-  const untouched = countWhere(db, ids.slice(2 * victims), 'connected');
+  const untouched = await countWhere(store, ids.slice(2 * victims), 'connected');
 
   child.kill();
-  gateway.close();
+  loopDelay.disable();
+  gcObserver.disconnect();
   server.closeAllConnections();
   server.close();
-  db.$client.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await cp.close();
 
   const ok = (pass: boolean) => (pass ? 'ok' : 'MISSED');
+  const allConnectedMs = connectedMs;
+  const untouchedOk = untouched === clusterCount - 2 * victims;
   const rows: [string, string, string, string][] = [
     ['all connected + snapshots stored', s(allConnectedMs), '< 30 s', ok(allConnectedMs !== null && allConnectedMs < 30_000)],
     ['  (all clients welcomed, snapshots sent)', s(welcomedMs), '', ''],
+    ['  (longest event-loop stall / GC pause meanwhile)', `${msText(connectStallMs)} / ${msText(connectGcMs)}`, '', ''],
     [`server CPU, steady state (${(wall / 1000).toFixed(1)} s window)`, `${cpuPercent.toFixed(1)} % of one core`, '< 20 %', ok(cpuPercent < 20)],
     ['server RSS, steady state', mb(rss), '< 500 MB', ok(rss < 500 * 1024 * 1024)],
     ['  (heap used / RSS before clients)', `${mb(heap)} / ${mb(rssBefore)}`, '', ''],
     ['  (pings answered in the window)', `${pingsInWindow} (${(pingsInWindow / (wall / 1000)).toFixed(0)}/s)`, '', ''],
+    [`reconnect storm: all ${clusterCount} back + snapshots stored`, s(stormMs), '< 30 s', ok(stormMs !== null && stormMs < 30_000)],
+    ['longest event-loop stall, reconnect storm', msText(stormStallMs), '< 100 ms', ok(stormStallMs < 100)],
+    ['  (longest GC pause meanwhile)', msText(stormGcMs), '', ''],
+    [
+      'flush transaction, reconnect storm (median / max)',
+      `${msText(median(stormFlushMs))} / ${msText(Math.max(0, ...stormFlushMs))}`,
+      '',
+      '',
+    ],
+    ['  (transactions / most node rows in one)', `${stormFlushMs.length} / ${stormFlushRows}`, '', ''],
     [`${victims} killed clients → Disconnected`, s(killedMs), '< 30 s', ok(killedMs !== null && killedMs < 30_000)],
     [`${victims} silent clients → Disconnected`, s(silentMs), '< 30 s', ok(silentMs !== null && silentMs < 30_000)],
-    ['other clusters still Connected', `${untouched} / ${clusterCount - 2 * victims}`, 'all', ok(untouched === clusterCount - 2 * victims)],
+    ['other clusters still Connected', `${untouched} / ${clusterCount - 2 * victims}`, 'all', ok(untouchedOk)],
   ];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), ['measure', 'value', 'target', ''][i]?.length ?? 0));
-  const line = (r: readonly string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
   console.log();
-  console.log(line(['measure', 'value', 'target', '']));
-  console.log(line(widths.map((w) => '─'.repeat(w))));
-  for (const r of rows) console.log(line(r));
+  printTable(rows, ['measure', 'value', 'target', '']);
   console.log();
-  console.log(`heartbeat: ping every ${pingMs} ms, timeout ${timeoutMs} ms, sweep 1000 ms; state flushed every 200 ms; lastSeenAt persisted at most every 15 s per cluster`);
+  console.log(
+    `heartbeat: ping every ${pingMs} ms, timeout ${timeoutMs} ms, sweep 1000 ms; state flushed every 200 ms in transactions of ` +
+      'at most 100 clusters / 5,000 node rows; lastSeenAt persisted at most every 15 s per cluster',
+  );
+  console.log();
+
+  const result: EngineResult = {
+    engine: store.engine,
+    clusters: clusterCount,
+    connectMs: allConnectedMs,
+    connectStallMs,
+    steadyCpuPercent: cpuPercent,
+    steadyRssBytes: rss,
+    stormMs,
+    stormStallMs,
+    stormFlushMedianMs: median(stormFlushMs),
+    stormFlushMaxMs: Math.max(0, ...stormFlushMs),
+    stormFlushes: stormFlushMs.length,
+    killedMs,
+    silentMs,
+    untouchedOk,
+  };
+  process.send?.({ type: 'result', result } satisfies ToMain);
   process.exit(0);
 }
 
-if (process.argv.includes('--role') && process.argv[process.argv.indexOf('--role') + 1] === 'clients') {
+// ── Main: one server process per engine, then the comparison ────────────────
+
+type Database = { env: Record<string, string>; drop(): Promise<void> };
+
+async function sqliteDatabase(): Promise<Database> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-bench-gateway-'));
+  return { env: { FLEETDECK_BENCH_DATABASE_PATH: path.join(dir, 'bench.db') }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function postgresDatabase(serverUrl: string): Promise<Database> {
+  const { createTestDatabase } = await import('@/testing/postgres-server');
+  const name = `fleetdeck_bench_${process.pid}_${Date.now().toString(36)}`;
+  const url = await createTestDatabase(serverUrl, name);
+  return {
+    env: { FLEETDECK_BENCH_DATABASE_URL: url },
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+function runEngine(database: Database): Promise<EngineResult | null> {
+  const args = process.argv.slice(2).filter((arg, i, all) => arg !== '--engine' && all[i - 1] !== '--engine');
+  const child = fork(fileURLToPath(import.meta.url), ['--role', 'server', ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, ...database.env },
+  });
+  return new Promise((resolve) => {
+    let result: EngineResult | null = null;
+    child.on('message', (raw) => {
+      const message = raw as ToMain;
+      if (message.type === 'result') result = message.result;
+    });
+    child.on('exit', () => resolve(result));
+  });
+}
+
+function compare(sqlite: EngineResult, postgres: EngineResult): void {
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null || a === 0 ? '—' : `${(b / a).toFixed(2)}×`);
+  const time = (ms: number | null) => s(ms);
+  const rows: [string, string, string, string][] = [
+    ['all connected + snapshots stored', time(sqlite.connectMs), time(postgres.connectMs), ratio(sqlite.connectMs, postgres.connectMs)],
+    ['longest stall, initial connect', msText(sqlite.connectStallMs), msText(postgres.connectStallMs), ratio(sqlite.connectStallMs, postgres.connectStallMs)],
+    ['server CPU, steady state', `${sqlite.steadyCpuPercent.toFixed(1)} %`, `${postgres.steadyCpuPercent.toFixed(1)} %`, ratio(sqlite.steadyCpuPercent, postgres.steadyCpuPercent)],
+    ['server RSS, steady state', mb(sqlite.steadyRssBytes), mb(postgres.steadyRssBytes), ratio(sqlite.steadyRssBytes, postgres.steadyRssBytes)],
+    ['reconnect storm: all back + stored', time(sqlite.stormMs), time(postgres.stormMs), ratio(sqlite.stormMs, postgres.stormMs)],
+    ['longest stall, reconnect storm', msText(sqlite.stormStallMs), msText(postgres.stormStallMs), ratio(sqlite.stormStallMs, postgres.stormStallMs)],
+    ['flush transaction, median', msText(sqlite.stormFlushMedianMs), msText(postgres.stormFlushMedianMs), ratio(sqlite.stormFlushMedianMs, postgres.stormFlushMedianMs)],
+    ['flush transaction, max', msText(sqlite.stormFlushMaxMs), msText(postgres.stormFlushMaxMs), ratio(sqlite.stormFlushMaxMs, postgres.stormFlushMaxMs)],
+    ['killed clients → Disconnected', time(sqlite.killedMs), time(postgres.killedMs), ratio(sqlite.killedMs, postgres.killedMs)],
+    ['silent clients → Disconnected', time(sqlite.silentMs), time(postgres.silentMs), ratio(sqlite.silentMs, postgres.silentMs)],
+  ];
+  console.log(`gateway bench, both engines (${sqlite.clusters} clusters)`);
+  console.log();
+  printTable(rows, ['measure', 'sqlite', 'postgres', 'postgres / sqlite']);
+}
+
+async function main(): Promise<void> {
+  const choice = option('engine') ?? 'both';
+  if (choice !== 'sqlite' && choice !== 'postgres' && choice !== 'both') {
+    throw new Error(`--engine must be sqlite, postgres or both, not ${choice}`);
+  }
+  const engines: Engine[] = choice === 'both' ? ['sqlite', 'postgres'] : [choice];
+  const results = new Map<Engine, EngineResult>();
+  let stopServer: (() => Promise<void>) | undefined;
+  try {
+    for (const engine of engines) {
+      let database: Database;
+      if (engine === 'sqlite') {
+        database = await sqliteDatabase();
+      } else {
+        let serverUrl = process.env.FLEETDECK_BENCH_POSTGRES_URL;
+        if (!serverUrl) {
+          const { startPostgresServer } = await import('@/testing/postgres-server');
+          const started = await startPostgresServer();
+          serverUrl = started.url;
+          stopServer = () => started.stop();
+        }
+        database = await postgresDatabase(serverUrl);
+      }
+      try {
+        const result = await runEngine(database);
+        if (!result) throw new Error(`the ${engine} run ended without a result`);
+        results.set(engine, result);
+      } finally {
+        await database.drop();
+      }
+    }
+  } finally {
+    await stopServer?.();
+  }
+  const sqlite = results.get('sqlite');
+  const postgres = results.get('postgres');
+  if (sqlite && postgres) compare(sqlite, postgres);
+}
+
+const role = option('role');
+if (role === 'clients') {
   void runClients();
-} else {
+} else if (role === 'server') {
   runServer().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
+} else {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

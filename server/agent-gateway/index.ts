@@ -46,6 +46,11 @@ export interface AgentGatewayOptions {
   maxClustersPerFlush?: number;
   /** Node rows written in one transaction (a cluster is never split). Default 5,000. */
   maxNodeRowsPerFlush?: number;
+  /**
+   * A transaction takes no more clusters after this long. Default 20 ms on SQLite (where
+   * it is time the event loop waits), 250 ms on PostgreSQL.
+   */
+  maxTransactionMs?: number;
   /** `lastSeenAt` moves at most this often on heartbeats alone. Default 15 s. */
   seenPersistIntervalMs?: number;
   /**
@@ -56,8 +61,6 @@ export interface AgentGatewayOptions {
   tokenRecheckMs?: number;
   /** Requests in flight per cluster before `call` fails fast with `busy`. Default 32. */
   maxInFlightPerCluster?: number;
-  /** Which session serves which cluster; tests hand in one holding fake sessions. */
-  registry?: SessionRegistry;
   /** Told of every committed write (benchmarks measure flushes with it). */
   onFlushCommitted?: (chunk: CommittedChunk) => void;
 }
@@ -68,7 +71,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
   const { store, bus } = options;
   const log = options.log.child({ component: 'agent-gateway' });
   const heartbeat: HeartbeatConfig = { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
-  const registry = options.registry ?? new InProcessSessionRegistry();
+  const registry: SessionRegistry = new InProcessSessionRegistry();
   /** This process's sessions, by session id. */
   const sessions = new Map<number, AgentSession>();
   const monitor = new HeartbeatMonitor(() => sessions.values(), heartbeat);
@@ -82,6 +85,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     flushIntervalMs: options.flushIntervalMs ?? 200,
     maxClustersPerFlush: options.maxClustersPerFlush,
     maxNodeRowsPerFlush: options.maxNodeRowsPerFlush,
+    maxTransactionMs: options.maxTransactionMs,
     onCommitted(chunk) {
       if (chunk.changed.length > 0) bus.publish({ type: 'cluster.changed', clusterIds: chunk.changed });
       for (const { clusterId, sessionId } of chunk.snapshots) {

@@ -14,7 +14,11 @@ afterEach(async () => {
   await store.close();
 });
 
-/** A writer that flushes only when told, recording its commits and (parsed) log lines. */
+/**
+ * A writer that flushes only when told, recording its commits and (parsed) log lines.
+ * No time limit per transaction unless a test sets one: a loaded machine must not change
+ * how the others cut their chunks.
+ */
 async function setup(limits: Partial<ClusterStateWriterOptions> = {}, storeFor: (store: Store) => Store = (s) => s) {
   store = await openTestStore();
   const committed: CommittedChunk[] = [];
@@ -24,6 +28,7 @@ async function setup(limits: Partial<ClusterStateWriterOptions> = {}, storeFor: 
     flushIntervalMs: 1_000_000,
     log: createLogger('debug', (level, line) => void logged.push({ level, msg: (JSON.parse(line) as { msg: string }).msg })),
     onCommitted: (chunk) => void committed.push(chunk),
+    maxTransactionMs: 60_000,
     ...limits,
   });
   return { writer, committed, logged };
@@ -134,6 +139,25 @@ describe('ClusterStateWriter', () => {
     expect(committed).toMatchObject([{ changed: [] }]);
   });
 
+  it('applies a session\'s whole life in one batch, and a replacement after a disconnect, in order', async () => {
+    const { writer } = await setup();
+    const short = (await insertCluster(store)).clusterId;
+    const replaced = (await insertCluster(store)).clusterId;
+    const heard = new Date(at.getTime() + 5_000);
+    const ended = new Date(at.getTime() + 9_000);
+    writer.enqueue(short, connected);
+    writer.enqueue(short, snapshot([node('n')]));
+    writer.enqueue(short, { kind: 'disconnected', at: ended, lastHeardAt: heard });
+    writer.enqueue(replaced, connected);
+    await writer.flush();
+    writer.enqueue(replaced, { kind: 'disconnected', at: ended, lastHeardAt: heard });
+    writer.enqueue(replaced, { ...connected, at: ended });
+    await writer.flush();
+    const [shortRow, replacedRow] = await clusterRows();
+    expect(shortRow).toMatchObject({ status: 'disconnected', connectedAt: at, disconnectedAt: ended, lastSeenAt: heard, nodeCount: 1 });
+    expect(replacedRow).toMatchObject({ status: 'connected', connectedAt: ended, disconnectedAt: null, lastSeenAt: ended });
+  });
+
   it('keeps a batch the store refused, ahead of what arrived since, and writes both next time', async () => {
     let refuse = true;
     const { writer, committed, logged } = await setup({}, (real) => ({
@@ -189,6 +213,18 @@ describe('a flush bigger than one transaction may hold', () => {
     expect(committed.map((chunk) => chunk.nodeRows)).toEqual([90, 60, 250]);
     expect(committed.map((chunk) => chunk.changed)).toEqual([small.slice(0, 3), small.slice(3), [huge]]);
     expect(await nodeNames()).toHaveLength(400);
+  });
+
+  it('stops a transaction at its time limit and writes the rest first in the next one', async () => {
+    const { writer, committed } = await setup({ maxTransactionMs: 0 });
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await insertCluster(store)).clusterId);
+    for (const id of ids) writer.enqueue(id, snapshot());
+    await writer.flush();
+    // Out of time after every cluster: one each, in order, none lost or repeated.
+    expect(committed.map((chunk) => chunk.changed)).toEqual(ids.map((id) => [id]));
+    expect(writer.pendingClusterCount).toBe(0);
+    expect(await nodeNames()).toHaveLength(8);
   });
 
   it('lets the event loop run between chunks', async () => {

@@ -12,12 +12,16 @@
  * A flush is cut into chunks of at most `maxClustersPerFlush` clusters and
  * `maxNodeRowsPerFlush` node rows, one transaction each, with a turn of the event loop
  * between them: when 2,000 agents reconnect at once and send 100,000 nodes, sockets and
- * heartbeats are served between chunks instead of waiting for one giant transaction
- * (better-sqlite3 runs every statement on the event loop). The SQL is in state-sql.ts.
+ * heartbeats are served between chunks instead of waiting for one giant transaction.
+ * A transaction also stops taking clusters after `maxTransactionMs`; the rest go first
+ * in the next one. On SQLite that time is the event loop's: better-sqlite3 runs every
+ * statement synchronously, so a transaction's whole body is one stall. On PostgreSQL
+ * the event loop runs meanwhile, and the bound only limits how long row locks are held
+ * and events wait, so it is longer there. The SQL is in state-sql.ts.
  */
 import type { Logger } from '@/server/logger';
 import { errorMessage } from '@/server/logger';
-import type { Store } from '@/server/store';
+import type { Engine, Store } from '@/server/store';
 import { applyClusterOps, markClustersSeen, nodeRowsOf, type ClusterStateOp } from './state-sql';
 
 export type { ClusterStateOp } from './state-sql';
@@ -32,9 +36,14 @@ export interface FlushLimits {
   maxNodeRowsPerFlush: number;
   /** Heartbeat-only clusters whose `lastSeenAt` moves in one transaction. */
   maxSeenPerFlush: number;
+  /** A transaction takes no more clusters once it has run this long (it always takes one). */
+  maxTransactionMs: number;
 }
 
-export const DEFAULT_FLUSH_LIMITS: FlushLimits = { maxClustersPerFlush: 100, maxNodeRowsPerFlush: 5_000, maxSeenPerFlush: 2_000 };
+export const DEFAULT_FLUSH_LIMITS: Record<Engine, FlushLimits> = {
+  sqlite: { maxClustersPerFlush: 100, maxNodeRowsPerFlush: 5_000, maxSeenPerFlush: 2_000, maxTransactionMs: 20 },
+  postgres: { maxClustersPerFlush: 100, maxNodeRowsPerFlush: 5_000, maxSeenPerFlush: 2_000, maxTransactionMs: 250 },
+};
 
 /** One committed transaction of a flush. */
 export interface CommittedChunk {
@@ -63,13 +72,16 @@ export class ClusterStateWriter {
   private readonly limits: FlushLimits;
 
   constructor(private readonly options: ClusterStateWriterOptions) {
+    const defaults = DEFAULT_FLUSH_LIMITS[options.store.engine];
     this.limits = {
-      maxClustersPerFlush: options.maxClustersPerFlush ?? DEFAULT_FLUSH_LIMITS.maxClustersPerFlush,
-      maxNodeRowsPerFlush: options.maxNodeRowsPerFlush ?? DEFAULT_FLUSH_LIMITS.maxNodeRowsPerFlush,
-      maxSeenPerFlush: options.maxSeenPerFlush ?? DEFAULT_FLUSH_LIMITS.maxSeenPerFlush,
+      maxClustersPerFlush: options.maxClustersPerFlush ?? defaults.maxClustersPerFlush,
+      maxNodeRowsPerFlush: options.maxNodeRowsPerFlush ?? defaults.maxNodeRowsPerFlush,
+      maxSeenPerFlush: options.maxSeenPerFlush ?? defaults.maxSeenPerFlush,
+      maxTransactionMs: options.maxTransactionMs ?? defaults.maxTransactionMs,
     };
     for (const [name, value] of Object.entries(this.limits)) {
-      if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, not ${value}`);
+      const least = name === 'maxTransactionMs' ? 0 : 1;
+      if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be a whole number of at least ${least}, not ${value}`);
     }
   }
 
@@ -140,9 +152,12 @@ export class ClusterStateWriter {
     let budget = this.pending.size;
     while (budget > 0 && this.pending.size > 0) {
       const chunk = this.takeChunk();
-      budget -= chunk.size;
-      if (!(await this.commit(chunk))) return;
-      if (budget > 0 && this.pending.size > 0) await new Promise((resolve) => setImmediate(resolve));
+      const deferred = await this.commit(chunk);
+      if (deferred === null) return;
+      budget -= chunk.size - deferred;
+      // A macrotask, not setImmediate: the socket I/O and the timers (heartbeat sweeps,
+      // call deadlines) both get their turn before the next chunk.
+      if (budget > 0 && this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }
 
@@ -171,17 +186,22 @@ export class ClusterStateWriter {
     return chunk;
   }
 
-  /** One transaction; says whether it committed. */
-  private async commit(chunk: Map<number, ClusterStateOp[]>): Promise<boolean> {
+  /**
+   * One transaction. Returns how many of the chunk's clusters it left for the next one
+   * (out of time; they are pending again, first in line), or null if the store failed.
+   */
+  private async commit(chunk: Map<number, ClusterStateOp[]>): Promise<number | null> {
     const { store, log } = this.options;
     const started = performance.now();
     const now = new Date();
+    const deferred = new Map<number, ClusterStateOp[]>();
     let result: Omit<CommittedChunk, 'durationMs'>;
     try {
       result = await store.transaction(async (tx) => {
         const done: Omit<CommittedChunk, 'durationMs'> = { changed: [], snapshots: [], seen: 0, nodeRows: 0 };
         const seenOnly: number[] = [];
         let latestSeen = new Date(0);
+        let applied = 0;
         for (const [clusterId, ops] of chunk) {
           if (ops.every((op) => op.kind === 'seen')) {
             seenOnly.push(clusterId);
@@ -189,6 +209,11 @@ export class ClusterStateWriter {
             if (at && at > latestSeen) latestSeen = at;
             continue;
           }
+          if (applied > 0 && performance.now() - started >= this.limits.maxTransactionMs) {
+            deferred.set(clusterId, ops);
+            continue;
+          }
+          applied++;
           let changed: boolean;
           try {
             // Nested: a savepoint, so this cluster's failure leaves the others' rows.
@@ -213,10 +238,11 @@ export class ClusterStateWriter {
       // ahead of anything enqueued since, and try again next tick.
       log.error('agent state flush failed; will retry', { clusters: chunk.size, error: errorMessage(error) });
       this.putBack(chunk);
-      return false;
+      return null;
     }
     this.options.onCommitted?.({ ...result, durationMs: performance.now() - started });
-    return true;
+    if (deferred.size > 0) this.putBack(deferred);
+    return deferred.size;
   }
 
   private putBack(chunk: Map<number, ClusterStateOp[]>): void {

@@ -4,7 +4,7 @@
  * persistence.ts); every statement is portable across both engines.
  */
 import { and, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { ClusterReportRow } from '@/db/schema';
+import type { ClusterReportRow, ClusterRow } from '@/db/schema';
 import type { ClusterState, NodeState, StateChange } from '@/lib/agent-protocol';
 import { refreshClusterStatus } from '@/server/services/cluster-status';
 import { tablesOf, type Db } from '@/server/store';
@@ -36,18 +36,31 @@ interface NodeTotals {
   gpusByType: Record<string, number>;
 }
 
+/** The columns of `clusters` the reported state sets. */
+type ClusterPatch = Partial<
+  Pick<
+    ClusterRow,
+    'connectedAt' | 'lastSeenAt' | 'disconnectedAt' | 'agentVersion' | 'kubernetesVersion' | 'nodeCount' | 'readyNodeCount' | 'gpuCount' | 'gpusByType'
+  >
+>;
+
 /**
  * Applies one cluster's ops, in order, on `tx` (the writer gives each cluster a
  * savepoint of its own). Throws if the cluster's rows cannot be written. Says whether
  * the cluster's stored state changed beyond `lastSeenAt`.
+ *
+ * The `clusters` row is written once at the end, with everything the ops set (a flush
+ * of 2,000 reconnecting agents is mostly connect + snapshot: one update, not three).
  */
 export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly ClusterStateOp[], now = new Date()): Promise<boolean> {
   const { clusters, clusterNodes, clusterReports } = tablesOf(tx);
+  const patch: ClusterPatch = {};
+  // Known from an op of this batch; otherwise only the stored row knows.
+  let connectedInBatch = false;
   // Counts known from a snapshot's own nodes, until a delta makes them unknown again.
   let totals: NodeTotals | undefined;
   let nodesChanged = false;
   let statusInputsChanged = false;
-  let seenAt: Date | undefined;
   let report: ReportRow | undefined;
   let reportDirty = false;
   const loadReport = async (): Promise<ReportRow> => {
@@ -61,16 +74,14 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
   for (const op of ops) {
     switch (op.kind) {
       case 'connected':
-        await tx
-          .update(clusters)
-          .set({
-            connectedAt: op.at,
-            lastSeenAt: op.at,
-            disconnectedAt: null,
-            agentVersion: op.agentVersion,
-            kubernetesVersion: op.kubernetesVersion,
-          })
-          .where(eq(clusters.id, clusterId));
+        Object.assign(patch, {
+          connectedAt: op.at,
+          lastSeenAt: op.at,
+          disconnectedAt: null,
+          agentVersion: op.agentVersion,
+          kubernetesVersion: op.kubernetesVersion,
+        });
+        connectedInBatch = true;
         statusInputsChanged = true;
         break;
       case 'snapshot': {
@@ -89,7 +100,7 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
         reportDirty = true;
         nodesChanged = true;
         statusInputsChanged = true;
-        seenAt = op.at;
+        patch.lastSeenAt = op.at;
         break;
       }
       case 'delta':
@@ -108,20 +119,29 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
             if (change.kind === 'preflight' || change.kind === 'components') statusInputsChanged = true;
           }
         }
-        seenAt = op.at;
+        patch.lastSeenAt = op.at;
         break;
       case 'seen':
-        seenAt = op.at;
+        patch.lastSeenAt = op.at;
         break;
       case 'disconnected': {
+        const heard = op.lastHeardAt ? { lastSeenAt: op.lastHeardAt } : {};
+        if (connectedInBatch) {
+          Object.assign(patch, { disconnectedAt: op.at, ...heard });
+          statusInputsChanged = true;
+          break;
+        }
         // Only a cluster that was connected becomes disconnected: an agent that was
         // refused before its hello leaves an awaiting cluster awaiting.
         const updated = await tx
           .update(clusters)
-          .set({ disconnectedAt: op.at, ...(op.lastHeardAt ? { lastSeenAt: op.lastHeardAt } : {}) })
+          .set({ disconnectedAt: op.at })
           .where(and(eq(clusters.id, clusterId), isNotNull(clusters.connectedAt), isNull(clusters.disconnectedAt)))
           .returning({ id: clusters.id });
-        if (updated.length > 0) statusInputsChanged = true;
+        if (updated.length > 0) {
+          Object.assign(patch, heard);
+          statusInputsChanged = true;
+        }
         break;
       }
     }
@@ -135,12 +155,11 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
       .values({ clusterId, ...values })
       .onConflictDoUpdate({ target: clusterReports.clusterId, set: values });
   }
-  if (nodesChanged || seenAt) {
-    const counts = nodesChanged ? (totals ?? (await countNodes(tx, clusterId))) : {};
-    await tx
-      .update(clusters)
-      .set({ ...counts, ...(seenAt ? { lastSeenAt: seenAt } : {}) })
-      .where(eq(clusters.id, clusterId));
+  if (nodesChanged) Object.assign(patch, totals ?? (await countNodes(tx, clusterId)));
+  if (Object.keys(patch).length > 0) {
+    const updated = await tx.update(clusters).set(patch).where(eq(clusters.id, clusterId)).returning({ id: clusters.id });
+    // Detached meanwhile (its last heartbeats and disconnect still queued): nothing to store or announce.
+    if (updated.length === 0) return false;
   }
   if (statusInputsChanged) await refreshClusterStatus(tx, clusterId, now);
   return statusInputsChanged || nodesChanged || reportDirty;
