@@ -19,11 +19,32 @@ test.describe('live attach progress', () => {
     const attach = new AttachClusterPage(adminPage);
     await attach.goto();
     await attach.fill({ name, provider: 'CoreWeave CKS', region: 'US-EAST-04', environments: ['dev'] });
+    const statusRequests: string[] = [];
+    const subscriptions: string[] = [];
+    let reloads = 0;
+    adminPage.on('request', (request) => {
+      const url = request.url();
+      if (!url.includes('/api/trpc/')) return;
+      if (url.includes('clusters.onChange')) subscriptions.push(url);
+      else if (/clusters\.(attachStatus|get)\b/.test(url)) statusRequests.push(url);
+    });
     await attach.submit();
+    adminPage.on('framenavigated', (frame) => {
+      if (frame === adminPage.mainFrame()) reloads += 1;
+    });
     await expect(attach.tokenField()).toHaveValue(/^fdct_/);
     const token = await attach.tokenField().inputValue();
     const panel = adminPage.getByRole('complementary').filter({ has: adminPage.getByRole('heading', { name: 'Live status' }) });
     await expect(panel.getByText('Agent connected: in progress')).toBeAttached();
+
+    // The panel is pushed, not polled: it holds an event stream open, and while nothing
+    // happens it asks the server for nothing. (A quiet interval is the only way to observe
+    // an absence: a 1-second poll would make three requests in it; the stream's opening
+    // message may cause one refetch.)
+    await expect.poll(() => subscriptions.length).toBeGreaterThan(0);
+    statusRequests.length = 0;
+    await adminPage.waitForTimeout(3_000);
+    expect(statusRequests.length, 'no status polling while nothing changes').toBeLessThanOrEqual(1);
 
     // The real agent against a simulated Kubernetes API: the demo's CoreWeave cluster, smaller.
     const coreweave = DEMO_FLEET.find((c) => c.provider === 'coreweave-cks');
@@ -47,6 +68,9 @@ test.describe('live attach progress', () => {
     try {
       await expect(panel.getByText('Agent connected: done')).toBeAttached({ timeout: 20_000 });
       await expect(panel.getByText('Snapshot received: done')).toBeAttached({ timeout: 20_000 });
+      // Turned by pushed events: refetches followed them, and the page never reloaded.
+      expect(statusRequests.length, 'the panel refetched when told').toBeGreaterThan(0);
+      expect(reloads).toBe(0);
       await expect(panel.getByText('6 / 6 Ready; GPUs: H200 × 32.')).toBeVisible();
       await expect(panel.getByText('Kubernetes 1.28 or newer (Verified by the agent)')).toBeAttached();
       await expect(panel.getByText('Connected', { exact: true })).toBeVisible();

@@ -8,31 +8,26 @@ import { ErrorState, LoadingState } from '@/components/ui/states';
 import { cn } from '@/lib/cn';
 import { errorMessage } from '@/lib/form-errors';
 import { useTRPC } from '@/components/trpc/client';
-
-/** Fast while we wait for the agent; once it has reported, a calmer pace is enough. */
-const WAITING_POLL_MS = 1_000;
-const REPORTED_POLL_MS = 5_000;
+import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 
 type StepState = 'done' | 'current' | 'waiting';
 
 /**
  * Attach progress without reloading: awaiting agent → connected → snapshot received →
- * preflight results, polled from the cluster record the gateway keeps up to date.
+ * preflight results. The gateway pushes every change (clusters.onChange over SSE) and
+ * the panel refetches its small status query; polling is only a slow fallback.
  */
 export function ClusterLiveStatus({ name }: { name: string }) {
   const trpc = useTRPC();
-  const detail = useQuery(
-    trpc.clusters.get.queryOptions(
-      { name },
-      { refetchInterval: (query) => (query.state.data?.report?.snapshotAt ? REPORTED_POLL_MS : WAITING_POLL_MS) },
-    ),
-  );
-  if (detail.isPending) return <LoadingState label="Loading cluster status…" />;
-  if (detail.isError) return <ErrorState message={errorMessage(detail.error)} onRetry={() => detail.refetch()} />;
+  useLiveClusters(name);
+  const status = useQuery(trpc.clusters.attachStatus.queryOptions({ name }, { refetchInterval: LIVE_FALLBACK_POLL_MS }));
+  if (status.isPending) return <LoadingState label="Loading cluster status…" />;
+  if (status.isError) return <ErrorState message={errorMessage(status.error)} onRetry={() => status.refetch()} />;
 
-  const { cluster, report, prerequisites } = detail.data;
+  const cluster = status.data;
+  const { prerequisites } = cluster;
   const connected = cluster.connectedAt !== null;
-  const snapshot = report?.snapshotAt ?? null;
+  const snapshot = cluster.snapshotAt;
   const steps: { title: string; state: StepState; detail: string }[] = [
     { title: 'Cluster record created', state: 'done', detail: 'Status: Awaiting agent until the agent dials in.' },
     {
