@@ -21,7 +21,6 @@ test.describe('live attach progress', () => {
     await attach.fill({ name, provider: 'CoreWeave CKS', region: 'US-EAST-04', environments: ['dev'] });
     const statusRequests: string[] = [];
     const subscriptions: string[] = [];
-    let reloads = 0;
     adminPage.on('request', (request) => {
       const url = request.url();
       if (!url.includes('/api/trpc/')) return;
@@ -29,13 +28,12 @@ test.describe('live attach progress', () => {
       else if (/clusters\.(attachStatus|get)\b/.test(url)) statusRequests.push(url);
     });
     await attach.submit();
-    adminPage.on('framenavigated', (frame) => {
-      if (frame === adminPage.mainFrame()) reloads += 1;
-    });
     await expect(attach.tokenField()).toHaveValue(/^fdct_/);
     const token = await attach.tokenField().inputValue();
     const panel = adminPage.getByRole('complementary').filter({ has: adminPage.getByRole('heading', { name: 'Live status' }) });
     await expect(panel.getByText('Agent connected: in progress')).toBeAttached();
+    // A reload would wipe this mark; it must survive until the panel shows Connected.
+    await adminPage.evaluate(() => Object.assign(window, { fleetdeckNoReload: true }));
 
     // The panel is pushed, not polled: it holds an event stream open, and while nothing
     // happens it asks the server for nothing. (A quiet interval is the only way to observe
@@ -70,7 +68,7 @@ test.describe('live attach progress', () => {
       await expect(panel.getByText('Snapshot received: done')).toBeAttached({ timeout: 20_000 });
       // Turned by pushed events: refetches followed them, and the page never reloaded.
       expect(statusRequests.length, 'the panel refetched when told').toBeGreaterThan(0);
-      expect(reloads).toBe(0);
+      expect(await adminPage.evaluate(() => 'fleetdeckNoReload' in window), 'the page never reloaded').toBe(true);
       await expect(panel.getByText('6 / 6 Ready; GPUs: H200 × 32.')).toBeVisible();
       await expect(panel.getByText('Kubernetes 1.28 or newer (Verified by the agent)')).toBeAttached();
       await expect(panel.getByText('Connected', { exact: true })).toBeVisible();
