@@ -6,7 +6,6 @@ const STORE_FREE_SERVER_TESTS = [
   'server/log-throttle.test.ts',
   'server/auth/rate-limit.test.ts',
   'server/auth/password.test.ts',
-  'server/services/cluster-status.test.ts',
 ];
 
 const ALWAYS_EXCLUDED = ['node_modules/**', '.next/**', 'e2e/**'];
