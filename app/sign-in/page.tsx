@@ -1,15 +1,16 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { safeRedirectPath } from '@/lib/safe-redirect';
 import { currentUser } from '@/server/auth/current-user';
 
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const { next } = await searchParams;
-  // Only same-site paths: an open redirect would let a link send users elsewhere after sign-in.
-  const destination = next?.startsWith('/') && !next.startsWith('//') ? next : '/';
+  // Both the redirect below and the form's navigation after sign-in go here: never off-site.
+  const destination = safeRedirectPath(typeof next === 'string' ? next : undefined);
   if (await currentUser()) redirect(destination);
   return (
     <main className="grid min-h-screen place-items-center p-4">
