@@ -8,12 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import next from 'next';
-import { isAgentConnectRequest } from '@/server/agent-gateway';
 import { PRINCIPAL_HEADER, encodePrincipalHeader } from '@/server/access/principal-header';
 import { sessionUserOf } from '@/server/access/principal';
 import type { ControlPlane } from '@/server/control-plane';
 import { errorMessage } from '@/server/logger';
 import { handleTrpcRequest, principalOf, TRPC_PREFIX } from './trpc-handler';
+import { routeUpgrade } from './upgrade';
 
 /** A reason the server cannot start that the operator can fix; printed without a stack. */
 export class StartupError extends Error {}
@@ -35,11 +35,6 @@ export interface HttpServerOptions {
 /** Static assets need no caller; everything else Next renders may. */
 function needsPrincipal(url: string): boolean {
   return !url.startsWith('/_next/') && !url.startsWith('/favicon');
-}
-
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  socket.destroy();
 }
 
 export async function startHttpServer(cp: ControlPlane, options: HttpServerOptions = {}): Promise<HttpServer> {
@@ -73,19 +68,8 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
     });
   });
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    if (isAgentConnectRequest(req)) {
-      cp.gateway.handleUpgrade(req, socket, head);
-      return;
-    }
-    // Only Next's hot reload upgrades in dev; anything else would hold a descriptor open for good.
-    if (dev && (req.url ?? '').startsWith('/_next/')) {
-      void nextUpgrade(req, socket, head);
-      return;
-    }
-    refuseUpgrade(socket, 404, 'Not Found');
-  });
+  const upgradeRoutes = { gateway: cp.gateway, dev, nextUpgrade };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => routeUpgrade(req, socket, head, upgradeRoutes));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
