@@ -6,10 +6,8 @@
  *                            [--ping-ms 2000] [--timeout-ms 25000] [--window-ms 10000]
  *
  * `--engine both` (the default) runs the whole benchmark once per engine, each in a
- * fresh process and database, and prints the two side by side with their ratio.
- * PostgreSQL is the server at `FLEETDECK_BENCH_POSTGRES_URL` (a new database is created
- * on it and dropped after), or else a throwaway one started for the run
- * (testing/postgres-server.ts: Debian's binaries).
+ * fresh process and database, and prints the two side by side with their ratio
+ * (bench/engines.ts: where PostgreSQL comes from).
  *
  * The clients run in a child process, so `process.cpuUsage()` is the server's own CPU.
  * Reports: time until every cluster is Connected with its snapshot stored; server CPU
@@ -22,14 +20,11 @@
  * (socket open, pings unanswered: a hung agent or a dead network path).
  */
 import { execSync, fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { and, count, eq, inArray, type SQL } from 'drizzle-orm';
-import pg from 'pg';
 import { CLOSE_CODES, type NodeState } from '@/lib/agent-protocol';
 import { isAgentConnectRequest, type CommittedChunk } from '@/server/agent-gateway';
 import { loadConfig } from '@/server/config';
@@ -39,6 +34,7 @@ import { mintClusterToken } from '@/server/services/cluster-token';
 import type { Engine, Store } from '@/server/store';
 import { listenOnLoopback } from '@/testing/loopback';
 import { clusterState, gpuNode, node, ProtocolClient } from '@/testing/protocol-client';
+import { benchDatabaseEnv, flag, isEngineRun, option, printTable, ratio, reportResult, runOnEngines } from './engines';
 
 type ToClients =
   | { type: 'start'; baseUrl: string; tokens: string[]; nodesPerCluster: number; concurrency: number }
@@ -67,18 +63,6 @@ interface EngineResult {
   killedMs: number | null;
   silentMs: number | null;
   untouchedOk: boolean;
-}
-type ToMain = { type: 'result'; result: EngineResult };
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : Number(process.argv[at + 1]);
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-function option(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? undefined : process.argv[at + 1];
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -225,14 +209,6 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const s = (ms: number | null) => (ms === null ? 'NOT REACHED' : `${(ms / 1000).toFixed(2)} s`);
 const msText = (ms: number) => `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 
-function printTable(rows: readonly (readonly string[])[], header: readonly string[]): void {
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), header[i]?.length ?? 0));
-  const line = (r: readonly string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
-  console.log(line(header));
-  console.log(line(widths.map((w) => '─'.repeat(w))));
-  for (const r of rows) console.log(line(r));
-}
-
 async function runServer(): Promise<void> {
   const clusterCount = flag('clusters', 2000);
   const nodesPerCluster = flag('nodes', 50);
@@ -245,10 +221,8 @@ async function runServer(): Promise<void> {
     throw new Error(`ulimit -n is ${fdLimit}: too low for ${clusterCount} connections in one process`);
   }
 
-  // Only the database main prepared, whatever DATABASE_URL the caller's shell holds.
   const config = loadConfig({
-    DATABASE_URL: process.env.FLEETDECK_BENCH_DATABASE_URL,
-    DATABASE_PATH: process.env.FLEETDECK_BENCH_DATABASE_PATH,
+    ...benchDatabaseEnv(),
     DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
     LOG_LEVEL: process.env.LOG_LEVEL,
   });
@@ -425,55 +399,13 @@ async function runServer(): Promise<void> {
     silentMs,
     untouchedOk,
   };
-  process.send?.({ type: 'result', result } satisfies ToMain);
+  await reportResult(result);
   process.exit(0);
 }
 
 // ── Main: one server process per engine, then the comparison ────────────────
 
-type Database = { env: Record<string, string>; drop(): Promise<void> };
-
-async function sqliteDatabase(): Promise<Database> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-bench-gateway-'));
-  return { env: { FLEETDECK_BENCH_DATABASE_PATH: path.join(dir, 'bench.db') }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-async function postgresDatabase(serverUrl: string): Promise<Database> {
-  const { createTestDatabase } = await import('@/testing/postgres-server');
-  const name = `fleetdeck_bench_${process.pid}_${Date.now().toString(36)}`;
-  const url = await createTestDatabase(serverUrl, name);
-  return {
-    env: { FLEETDECK_BENCH_DATABASE_URL: url },
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
-
-function runEngine(database: Database): Promise<EngineResult | null> {
-  const args = process.argv.slice(2).filter((arg, i, all) => arg !== '--engine' && all[i - 1] !== '--engine');
-  const child = fork(fileURLToPath(import.meta.url), ['--role', 'server', ...args], {
-    stdio: 'inherit',
-    env: { ...process.env, ...database.env },
-  });
-  return new Promise((resolve) => {
-    let result: EngineResult | null = null;
-    child.on('message', (raw) => {
-      const message = raw as ToMain;
-      if (message.type === 'result') result = message.result;
-    });
-    child.on('exit', () => resolve(result));
-  });
-}
-
 function compare(sqlite: EngineResult, postgres: EngineResult): void {
-  const ratio = (a: number | null, b: number | null) => (a === null || b === null || a === 0 ? '—' : `${(b / a).toFixed(2)}×`);
   const time = (ms: number | null) => s(ms);
   const rows: [string, string, string, string][] = [
     ['all connected + snapshots stored', time(sqlite.connectMs), time(postgres.connectMs), ratio(sqlite.connectMs, postgres.connectMs)],
@@ -493,48 +425,15 @@ function compare(sqlite: EngineResult, postgres: EngineResult): void {
 }
 
 async function main(): Promise<void> {
-  const choice = option('engine') ?? 'both';
-  if (choice !== 'sqlite' && choice !== 'postgres' && choice !== 'both') {
-    throw new Error(`--engine must be sqlite, postgres or both, not ${choice}`);
-  }
-  const engines: Engine[] = choice === 'both' ? ['sqlite', 'postgres'] : [choice];
-  const results = new Map<Engine, EngineResult>();
-  let stopServer: (() => Promise<void>) | undefined;
-  try {
-    for (const engine of engines) {
-      let database: Database;
-      if (engine === 'sqlite') {
-        database = await sqliteDatabase();
-      } else {
-        let serverUrl = process.env.FLEETDECK_BENCH_POSTGRES_URL;
-        if (!serverUrl) {
-          const { startPostgresServer } = await import('@/testing/postgres-server');
-          const started = await startPostgresServer();
-          serverUrl = started.url;
-          stopServer = () => started.stop();
-        }
-        database = await postgresDatabase(serverUrl);
-      }
-      try {
-        const result = await runEngine(database);
-        if (!result) throw new Error(`the ${engine} run ended without a result`);
-        results.set(engine, result);
-      } finally {
-        await database.drop();
-      }
-    }
-  } finally {
-    await stopServer?.();
-  }
+  const results = await runOnEngines<EngineResult>(import.meta.url, 'gateway');
   const sqlite = results.get('sqlite');
   const postgres = results.get('postgres');
   if (sqlite && postgres) compare(sqlite, postgres);
 }
 
-const role = option('role');
-if (role === 'clients') {
+if (option('role') === 'clients') {
   void runClients();
-} else if (role === 'server') {
+} else if (isEngineRun()) {
   runServer().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
