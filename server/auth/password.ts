@@ -1,7 +1,14 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
+/** scrypt's cost; a stored hash carries its own, so verifying needs no configuration. */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
 // OWASP's scrypt floor (N=2^17, r=8, p=1) needs 128 MiB per hash; allow a little headroom.
-const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+const PASSWORD_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 64;
 const MAX_MEM = 256 * 1024 * 1024;
 
@@ -11,11 +18,14 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, options: Sc
   });
 }
 
-/** Hashes a password as `scrypt$N$r$p$salt$hash` (salt and hash in base64url). */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * Hashes a password as `scrypt$N$r$p$salt$hash` (salt and hash in base64url). Only tests
+ * pass a `cost`: a cheap one, where hashing is not what they are about.
+ */
+export async function hashPassword(password: string, cost: ScryptCost = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, KEY_LENGTH, { ...PARAMS, maxmem: MAX_MEM });
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await scryptAsync(password, salt, KEY_LENGTH, { ...cost, maxmem: MAX_MEM });
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
