@@ -17,26 +17,32 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+/**
+ * The entry of a proxy-appended list (`X-Forwarded-For`, `X-Forwarded-Proto`) that the
+ * outermost trusted proxy added: each proxy appends what it saw, so the last `hops`
+ * entries are theirs and anything further left is the client's own writing. A shorter
+ * list was written by trusted proxies alone.
+ */
+function trustedEntry(req: IncomingMessage, name: string, hops: number): string | undefined {
+  const entries = (headerValue(req, name) ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries[entries.length - hops] ?? entries[0];
+}
+
 /** The client's address: the socket's peer, or what the trusted proxies vouch for. */
 export function clientAddress(req: IncomingMessage, config: EdgeConfig): string | null {
   const peer = req.socket.remoteAddress ?? null;
   if (config.trustProxyHops === 0) return peer;
-  const forwarded = (headerValue(req, 'x-forwarded-for') ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  // Each trusted proxy appended the address it saw; the last `hops` entries are theirs.
-  // The entry the outermost trusted proxy added is the client as far as anyone we trust knows.
-  const vouched = forwarded[forwarded.length - config.trustProxyHops];
-  return vouched ?? forwarded[0] ?? peer;
+  return trustedEntry(req, 'x-forwarded-for', config.trustProxyHops) ?? peer;
 }
 
 /** Whether the client reached us over HTTPS (directly, or at a trusted proxy). */
 export function isSecure(req: IncomingMessage, config: EdgeConfig): boolean {
   if ((req.socket as Partial<TLSSocket>).encrypted) return true;
   if (config.trustProxyHops === 0) return false;
-  const proto = headerValue(req, 'x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase();
-  return proto === 'https';
+  return trustedEntry(req, 'x-forwarded-proto', config.trustProxyHops)?.toLowerCase() === 'https';
 }
 
 /**

@@ -12,6 +12,8 @@ import { PRINCIPAL_HEADER, encodePrincipalHeader } from '@/server/access/princip
 import { sessionUserOf } from '@/server/access/principal';
 import type { ControlPlane } from '@/server/control-plane';
 import { errorMessage } from '@/server/logger';
+import { isSecure } from './request-facts';
+import { applyPageHeaders } from './security-headers';
 import { handleTrpcRequest, principalOf, TRPC_PREFIX } from './trpc-handler';
 import { routeUpgrade } from './upgrade';
 
@@ -49,6 +51,7 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
   const nextUpgrade = app.getUpgradeHandler();
 
   const handlePage = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    applyPageHeaders(req, res, { dev, secure: isSecure(req, cp.config) });
     // Pages learn who is calling only from us: whatever a client sent under this name is dropped.
     delete req.headers[PRINCIPAL_HEADER];
     if (needsPrincipal(req.url ?? '/')) {
