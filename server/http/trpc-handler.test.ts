@@ -15,6 +15,7 @@ import type { AppRouter } from '@/server/root';
 import type { Store } from '@/server/store';
 import { listenOnLoopback } from '@/testing/loopback';
 import { createTestControlPlane } from '@/testing/router-harness';
+import { waitFor } from '@/testing/wait-for';
 import { handleTrpcRequest, TRPC_MAX_BODY_BYTES } from './trpc-handler';
 
 const PASSWORD = 'correct horse battery';
@@ -202,6 +203,22 @@ describe('body size', () => {
     // The connection was cut after the answer: most of the 50 MB never even left the client.
     expect(sent).toBeLessThan(total);
     expect(rssPeak - rssBefore).toBeLessThan(30 * 1024 * 1024);
+  });
+  it('a client hanging up mid-body ends the handler quietly', async () => {
+    let handled: Promise<void> | undefined;
+    const server = createServer((req, res) => void (handled = handleTrpcRequest(cp, req, res)));
+    const url = await listenOnLoopback(server);
+    try {
+      const req = httpRequest(`${url}/api/trpc/auth.signIn`, { method: 'POST', headers: { ...JSON_TYPE, 'content-length': '1000' } });
+      req.on('error', () => undefined);
+      req.write('{"json":{"email":"max@example.com"');
+      await waitFor(() => handled !== undefined, 2_000, 'the request never reached the handler');
+      req.destroy();
+      await expect(handled).resolves.toBeUndefined();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -76,40 +76,36 @@ function crossSiteRefusal(req: IncomingMessage, publicUrl: string | undefined): 
   return null;
 }
 
+type BodyRead = { kind: 'read'; text: string } | { kind: 'too-large' } | { kind: 'gone' };
+
 /**
  * The body, read as it arrives and kept only up to `limit` bytes: past it the reading
- * stops (null), whether or not the client declared the length.
+ * stops, whether or not the client declared the length. A client that hangs up
+ * mid-body is `gone`: nothing to answer, nothing to log.
  */
-function readBoundedBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
+function readBoundedBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const stop = () => {
+    const finish = (result: BodyRead) => {
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', onError);
+      req.off('error', onGone);
+      req.off('close', onGone);
+      chunks.length = 0;
+      resolve(result);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        stop();
-        chunks.length = 0;
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
+      if (size > limit) finish({ kind: 'too-large' });
+      else chunks.push(chunk);
     };
-    const onEnd = () => {
-      stop();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
+    const onEnd = () => finish({ kind: 'read', text: Buffer.concat(chunks).toString('utf8') });
+    const onGone = () => finish({ kind: 'gone' });
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', onError);
+    req.on('error', onGone);
+    req.on('close', onGone);
   });
 }
 
@@ -123,8 +119,9 @@ export async function handleTrpcRequest(cp: ControlPlane, req: IncomingMessage, 
   let body: string | undefined;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const read = await readBoundedBody(req, TRPC_MAX_BODY_BYTES);
-    if (read === null) return refuse(req, res, tooLarge);
-    body = read;
+    if (read.kind === 'gone') return;
+    if (read.kind === 'too-large') return refuse(req, res, tooLarge);
+    body = read.text;
   }
   const url = req.url ?? '';
   const path = url.slice(TRPC_PREFIX.length).split('?')[0] ?? '';
