@@ -35,6 +35,10 @@ export const CLOSE_CODES = {
   heartbeatTimeout: 4003,
   /** The control plane asks for a fresh session (not fatal): reconnect at once, with the same token. */
   reconnect: 4004,
+  /** A frame larger than the protocol allows (the WebSocket standard's code): a snapshot over its limit. */
+  messageTooBig: 1009,
+  /** The agent broke the session's rules (the WebSocket standard's code): frames far faster than any agent sends. */
+  policyViolation: 1008,
 } as const;
 
 // ── Cluster state ────────────────────────────────────────────────────────────
@@ -244,7 +248,15 @@ export function agentDeadlineMs(deadlineMs: number): number {
 // ── Frames ───────────────────────────────────────────────────────────────────
 
 /** Codes of `error` frames: the frame was malformed, or not expected at this point. */
-export const FRAME_ERROR_CODES = ['bad_frame', 'unexpected_frame', 'hello_required'] as const;
+export const FRAME_ERROR_CODES = [
+  'bad_frame',
+  'unexpected_frame',
+  'hello_required',
+  /** Larger than its type's limit in {@link FRAME_LIMITS}; not processed. */
+  'frame_too_large',
+  /** Frames arrive faster than a session may send them; the connection is closed next. */
+  'too_many_frames',
+] as const;
 export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number];
 
 export const helloFrame = z.object({
@@ -327,5 +339,40 @@ export function describeFrameError(raw: unknown, error: z.ZodError): string {
   return shown.join('; ') + more;
 }
 
-/** Largest frame either side accepts (a 5,000-node snapshot is ~3 MB). */
-export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+// ── Frame sizes ──────────────────────────────────────────────────────────────
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Largest WebSocket message either side accepts at all: the socket is closed (1009) past it. */
+export const MAX_FRAME_BYTES = 16 * MiB;
+
+/**
+ * Largest frame the control plane accepts, per type. A 5,000-node snapshot of realistic
+ * nodes (full kubelet capacity maps, GPU taints) is 2.2 MiB, so 8 MiB is well over
+ * three times that. A delta is a snapshot's worth at most but usually a few nodes; one
+ * too large is refused and the agent asked to reconnect, which sends a snapshot instead.
+ * Prometheus answers can be large; everything else is small.
+ */
+export const FRAME_LIMITS = {
+  snapshot: 8 * MiB,
+  delta: 1 * MiB,
+  response: 4 * MiB,
+  hello: 64 * KiB,
+  pong: 64 * KiB,
+  error: 64 * KiB,
+} as const satisfies Record<AgentFrame['type'], number>;
+
+/** Frames of no known type are held to the smallest limit. */
+export const SMALL_FRAME_BYTES = Math.min(...Object.values(FRAME_LIMITS));
+
+/**
+ * A frame larger than {@link SMALL_FRAME_BYTES} must name its type first
+ * (`{"type":"snapshot",…`, as `JSON.stringify` of every frame object here writes it),
+ * so its limit is known before the whole frame is parsed. Returns the type named
+ * there, or null.
+ */
+export function leadingFrameType(text: string): string | null {
+  const match = /^\s*\{\s*"type"\s*:\s*"([a-z]{1,16})"/.exec(text.slice(0, 64));
+  return match?.[1] ?? null;
+}

@@ -12,12 +12,22 @@ describe('LogThrottle', () => {
     expect(throttle.admit('a', 1_001)).toBeNull();
   });
 
-  it('stays bounded in memory', () => {
+  it('lets at most maxKeys + 1 lines through per window, however many keys are made up', () => {
+    const throttle = new LogThrottle(1_000, 10);
+    let admitted = 0;
+    for (let i = 0; i < 1_000; i++) if (throttle.admit(`key-${i}`, i % 900) !== null) admitted++;
+    expect(admitted).toBe(11);
+  });
+
+  it('forgets expired keys to make room before sharing the overflow key', () => {
     const throttle = new LogThrottle(1_000, 2);
     throttle.admit('a', 0);
     throttle.admit('b', 0);
-    expect(throttle.admit('c', 0)).toBe(0);
-    // 'a' was forgotten with the rest, so it is logged again rather than held back.
-    expect(throttle.admit('a', 1)).toBe(0);
+    expect(throttle.admit('c', 10)).toBe(0);
+    // Full of live keys: a new key shares the overflow window.
+    expect(throttle.admit('d', 20)).toBeNull();
+    // Once the window is over, old keys are forgotten and a new one has its own line.
+    expect(throttle.admit('e', 1_500)).toBe(0);
+    expect(throttle.admit('a', 1_501)).toBe(0);
   });
 });

@@ -10,12 +10,16 @@ import type { ProviderId } from '@/lib/providers';
 import { isAgentConnectRequest, type AgentGateway, type AgentGatewayOptions } from '@/server/agent-gateway';
 import type { ControlPlane } from '@/server/control-plane';
 import type { DomainEvent } from '@/server/events/bus';
+import { createLogger, type Level, type Logger } from '@/server/logger';
 import type { Store } from '@/server/store';
 import { mintClusterToken } from '@/server/services/cluster-token';
 import { listenOnLoopback } from '@/testing/loopback';
 import { createTestControlPlane } from '@/testing/router-harness';
 
-export type GatewayTestOptions = Omit<AgentGatewayOptions, 'store' | 'bus' | 'log'>;
+export type GatewayTestOptions = Omit<AgentGatewayOptions, 'store' | 'bus' | 'log'> & {
+  /** The control plane's logger (tests that count log lines pass a sink logger); silent by default. */
+  log?: Logger;
+};
 
 export interface GatewayHarness {
   cp: ControlPlane;
@@ -37,8 +41,8 @@ const EVENT_TYPES: readonly DomainEvent['type'][] = [
 ];
 
 /** A control plane whose gateway flushes every 50 ms unless told otherwise, listening on loopback. */
-export async function startGateway(options: GatewayTestOptions = {}): Promise<GatewayHarness> {
-  const cp = await createTestControlPlane({ gateway: { flushIntervalMs: 50, ...options } });
+export async function startGateway({ log, ...options }: GatewayTestOptions = {}): Promise<GatewayHarness> {
+  const cp = await createTestControlPlane({ ...(log ? { log } : {}), gateway: { flushIntervalMs: 50, ...options } });
   const events: DomainEvent[] = [];
   for (const type of EVENT_TYPES) cp.bus.subscribe(type, (event) => void events.push(event));
   const server = http.createServer((_req, res) => res.writeHead(404).end());
@@ -92,4 +96,53 @@ export async function insertCluster(
     if (!token) throw new Error('insertCluster: no token row returned');
     return { clusterId: cluster.id, token: minted.token, tokenId: token.id };
   });
+}
+
+export interface CapturedLog {
+  log: Logger;
+  lines: string[];
+  /** What the lines would take in a log file, newlines included. */
+  readonly bytes: number;
+}
+
+/** A real logger (`createLogger`) whose lines are kept, to count what a test made the server write. */
+export function captureLog(level: Level = 'info'): CapturedLog {
+  const lines: string[] = [];
+  let bytes = 0;
+  const log = createLogger(level, (_level, line) => {
+    lines.push(line);
+    bytes += Buffer.byteLength(line) + 1;
+  });
+  return {
+    log,
+    lines,
+    get bytes() {
+      return bytes;
+    },
+  };
+}
+
+export interface StallProbe {
+  /** Stops probing; the longest the event loop was held meanwhile, in ms (how late a 5 ms timer fired). */
+  stop(): number;
+}
+
+/**
+ * Measures the event loop the plain way: a 5 ms interval that notes how late it fires.
+ * A stall of the loop is exactly a late timer, whatever caused it.
+ */
+export function probeEventLoop(intervalMs = 5): StallProbe {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - intervalMs);
+    last = now;
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(longest, performance.now() - last - intervalMs);
+    },
+  };
 }

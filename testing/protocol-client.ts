@@ -206,3 +206,44 @@ export function clusterState(overrides: Partial<ClusterState> = {}): ClusterStat
     ...overrides,
   };
 }
+
+/**
+ * A node as a real cloud cluster reports it: an EC2-style name, a kubelet's full
+ * capacity map, GPU nodes tainted. Sized like the real thing, so snapshots built from
+ * it measure what a large fleet sends.
+ */
+export function realisticNode(index: number): NodeState {
+  const gpu = index % 4 !== 0;
+  const octets = `${10 + (index >> 16)}-${(index >> 8) & 255}-${index & 255}-${(index * 7) & 255}`;
+  return {
+    name: `ip-${octets}.us-west-2.compute.internal`,
+    nodePool: gpu ? `gpu-h100-pool-${index % 3}` : 'system-pool',
+    gpuType: gpu ? 'NVIDIA-H100-80GB-HBM3' : null,
+    gpuCount: gpu ? 8 : 0,
+    ready: index % 50 !== 0,
+    capacity: {
+      cpu: gpu ? '192' : '16',
+      'ephemeral-storage': '1048064000Ki',
+      'hugepages-1Gi': '0',
+      'hugepages-2Mi': '0',
+      memory: gpu ? '2113413648Ki' : '65021132Ki',
+      pods: '110',
+      'attachable-volumes-aws-ebs': '39',
+      ...(gpu ? { 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': '32' } : {}),
+    },
+    taints: gpu
+      ? [
+          { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' },
+          { key: 'fleetdeck.io/dedicated', value: 'training', effect: 'NoSchedule' },
+        ]
+      : [],
+  };
+}
+
+/** A large cluster's state: `nodeCount` realistic nodes and a namespace per 10 of them. */
+export function largeClusterState(nodeCount: number): ClusterState {
+  return clusterState({
+    nodes: Array.from({ length: nodeCount }, (_, i) => realisticNode(i)),
+    namespaces: Array.from({ length: Math.max(2, Math.ceil(nodeCount / 10)) }, (_, i) => `team-${i}-workloads`),
+  });
+}

@@ -23,6 +23,7 @@ import type { Store } from '@/server/store';
 import { createAgentClient } from './agent-client';
 import { authenticateAgent, isAgentConnectRequest, liveTokenIds, refuseUpgrade, type AgentIdentity } from './auth';
 import type { AgentGateway } from './client';
+import { DEFAULT_FRAME_RATE, type FrameRateLimits } from './frame-budget';
 import { DEFAULT_HEARTBEAT, HeartbeatMonitor, type HeartbeatConfig } from './heartbeat';
 import { ClusterStateWriter, type CommittedChunk } from './persistence';
 import { InProcessSessionRegistry, type SessionRegistry } from './registry';
@@ -31,6 +32,7 @@ import { markStaleSessionsDisconnected } from './state-sql';
 
 export * from './client';
 export type { HeartbeatConfig } from './heartbeat';
+export type { FrameRateLimits } from './frame-budget';
 export type { CommittedChunk } from './persistence';
 export type { AgentSessionHandle, SessionRegistry } from './registry';
 export { isAgentConnectRequest } from './auth';
@@ -61,6 +63,8 @@ export interface AgentGatewayOptions {
   tokenRecheckMs?: number;
   /** Requests in flight per cluster before `call` fails fast with `busy`. Default 32. */
   maxInFlightPerCluster?: number;
+  /** How fast one session may send frames and bytes before it is closed (1008). */
+  frameRate?: Partial<FrameRateLimits>;
   /** Told of every committed write (benchmarks measure flushes with it). */
   onFlushCommitted?: (chunk: CommittedChunk) => void;
 }
@@ -138,6 +142,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     heartbeatIntervalMs: heartbeat.intervalMs,
     seenPersistIntervalMs: options.seenPersistIntervalMs ?? 15_000,
     maxInFlight: options.maxInFlightPerCluster ?? 32,
+    frameRate: { ...DEFAULT_FRAME_RATE, ...options.frameRate },
     loadWelcome,
     onAccepted: (session) => bus.publish({ type: 'agent.sessionOpened', clusterId: session.clusterId }),
     onEnded(session, reason, wasAccepted) {
@@ -170,7 +175,8 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
   };
 
   // An agent left running with a revoked token retries forever: log it once a minute, not every time.
-  const refusalLog = new LogThrottle();
+  // Keyed by what the caller cannot choose (its address, our reason), never by the token it sent.
+  const refusalLog = new LogThrottle(60_000, 1_000);
   /** Upgrades whose token is being checked; `close` waits for them. */
   const authenticating = new Set<Promise<void>>();
 
@@ -191,7 +197,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     }
     if (!auth.ok) {
       const remote = req.socket.remoteAddress;
-      const heldBack = refusalLog.admit(`${remote}|${auth.reason}|${auth.tokenPrefix ?? ''}`);
+      const heldBack = refusalLog.admit(`${remote ?? 'unknown'}|${auth.reason}`);
       if (heldBack !== null) log.warn('agent refused', { reason: auth.reason, tokenPrefix: auth.tokenPrefix, remote, repeatsNotLogged: heldBack });
       refuseUpgrade(socket, 401, REFUSAL);
       return;

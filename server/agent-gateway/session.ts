@@ -4,9 +4,7 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import {
-  agentFrame,
   CLOSE_CODES,
-  describeFrameError,
   PROTOCOL_VERSION,
   type AgentFrame,
   type AgentMethod,
@@ -16,9 +14,12 @@ import {
   type ResponseFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
+import { LogThrottle } from '@/server/log-throttle';
 import { errorMessage, type Logger } from '@/server/logger';
 import type { AgentIdentity } from './auth';
 import { AgentCallError } from './errors';
+import { FrameBudget, type FrameRateLimits } from './frame-budget';
+import { describeBytes, readFrame, type FrameReading } from './frame-reader';
 import type { HeartbeatTarget } from './heartbeat';
 import type { ClusterStateWriter } from './persistence';
 import type { AgentSessionHandle, SessionRegistry } from './registry';
@@ -31,6 +32,8 @@ export interface SessionContext {
   /** `lastSeenAt` is written at most this often per cluster from heartbeats alone. */
   seenPersistIntervalMs: number;
   maxInFlight: number;
+  /** How fast one session may send before it is closed. */
+  frameRate: FrameRateLimits;
   /** The cluster's configuration for `welcome`, read fresh; null if the cluster is gone. */
   loadWelcome(clusterId: number): Promise<WelcomeFrame | null>;
   /** The agent's hello was accepted: it is welcomed and can take requests. */
@@ -50,6 +53,10 @@ interface PendingRequest {
 const CLOSE_GRACE_MS = 500;
 /** WebSocket close reasons are limited to 123 bytes (ws throws past that). */
 const MAX_CLOSE_REASON_BYTES = 123;
+/** An agent's own words (its error frames, its requests' error messages) are cut to this before we log or pass them on. */
+const MAX_AGENT_TEXT_CHARS = 1_024;
+/** Complaints about one session's frames: a line per kind per this window, the rest counted. */
+const FRAME_LOG_WINDOW_MS = 60_000;
 
 export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   /** Unique in this process: names the session in the state writer's snapshot ops. */
@@ -71,6 +78,12 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   private nextPingId = 1;
   private lastSeenPersistedAt = 0;
   private readonly log: Logger;
+  private readonly budget: FrameBudget;
+  /** Frames received and not yet handled: they wait while a snapshot is read in slices, in order. */
+  private readonly inbox: { data: RawData; isBinary: boolean }[] = [];
+  private reading = false;
+  /** Made on the first complaint: most sessions never need one. */
+  private frameLog: LogThrottle | undefined;
 
   constructor(
     id: number,
@@ -83,6 +96,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.clusterName = identity.clusterName;
     this.tokenId = identity.tokenId;
     this.log = ctx.log.child({ clusterId: identity.clusterId, cluster: identity.clusterName, tokenPrefix: identity.tokenPrefix });
+    this.budget = new FrameBudget(ctx.frameRate);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', (code) => this.end(`socket closed (${code})`));
     // 'close' always follows 'error'; the listener only keeps an error from being unhandled.
@@ -159,51 +173,102 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       this.lastSeenPersistedAt = now;
       this.ctx.writer.enqueue(this.clusterId, { kind: 'seen', at: new Date(now) });
     }
-
-    if (isBinary) {
-      this.reject('bad_frame', 'Frames are JSON text; a binary frame was received');
+    // Counted before anything is read: a flood costs us a subtraction per frame until it is cut off.
+    if (!this.budget.spend(byteLength(data))) {
+      this.log.warn('agent sends frames far faster than an agent should; closing its session', { inboxFrames: this.inbox.length });
+      this.send({ type: 'error', code: 'too_many_frames', message: 'Frames arrive faster than the protocol allows' });
+      this.close(CLOSE_CODES.policyViolation, 'Too many frames');
       return;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(rawText(data));
-    } catch {
-      this.reject('bad_frame', 'The frame is not valid JSON');
-      return;
-    }
-    const parsed = agentFrame.safeParse(json);
-    if (!parsed.success) {
-      this.reject('bad_frame', `The frame does not match the protocol: ${describeFrameError(json, parsed.error)}`);
-      return;
-    }
-    this.dispatch(parsed.data);
+    this.inbox.push({ data, isBinary });
+    if (!this.reading) void this.readInbox();
   }
 
-  private dispatch(frame: AgentFrame): void {
+  /** Handles queued frames in order; while one is read in slices, the socket is paused. */
+  private async readInbox(): Promise<void> {
+    this.reading = true;
+    try {
+      for (let next = this.inbox.shift(); next && !this.ended; next = this.inbox.shift()) {
+        const work = this.handleFrame(next.data, next.isBinary);
+        if (!work) continue;
+        // Backpressure: the agent's next frames wait in TCP buffers, not in our memory.
+        this.ws.pause();
+        try {
+          await work;
+        } finally {
+          if (!this.ended) this.ws.resume();
+        }
+      }
+    } catch (error) {
+      this.log.error('agent frame handling failed', { error: errorMessage(error) });
+      this.abort(1011, 'The control plane failed to handle a frame');
+    } finally {
+      this.reading = false;
+      this.inbox.length = 0;
+    }
+  }
+
+  /** A promise when the frame takes more than this turn of the event loop (a snapshot, a hello). */
+  private handleFrame(data: RawData, isBinary: boolean): Promise<void> | undefined {
+    if (isBinary) {
+      this.reject('bad_frame', 'Frames are JSON text; a binary frame was received');
+      return undefined;
+    }
+    const reading = readFrame(asBuffer(data));
+    if (reading instanceof Promise) return reading.then((read) => this.onFrameRead(read));
+    return this.onFrameRead(reading);
+  }
+
+  private onFrameRead(reading: FrameReading): Promise<void> | undefined {
+    if (this.ended) return undefined;
+    if (reading.ok) return this.dispatch(reading.frame);
+    this.reject(reading.code, reading.message);
+    if (reading.code !== 'frame_too_large') return undefined;
+    switch (reading.type) {
+      case 'snapshot':
+        // Sending it again will not help: the agent hears why and backs off.
+        this.close(CLOSE_CODES.messageTooBig, reading.message);
+        break;
+      case 'delta':
+        // A snapshot may be larger than a delta: a new session starts with one.
+        if (this.ready) this.close(CLOSE_CODES.reconnect, 'A delta too large to read: reconnect and send a snapshot');
+        break;
+      case 'response':
+        if (reading.requestId) this.failRequest(reading.requestId, (method) =>
+          new AgentCallError('bad_result', `Cluster ${this.clusterName} answered ${method} with ${describeBytes(reading.bytes)}, more than the protocol allows`),
+        );
+        break;
+      default:
+        break;
+    }
+    return undefined;
+  }
+
+  private dispatch(frame: AgentFrame): Promise<void> | undefined {
     switch (frame.type) {
       case 'hello':
-        void this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
-        return;
+        return this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
       case 'snapshot':
-        if (!this.requireHello(frame.type)) return;
+        if (!this.requireHello(frame.type)) return undefined;
         this.ctx.writer.enqueue(this.clusterId, { kind: 'snapshot', at: new Date(), state: frame.state, sessionId: this.id });
         this.log.debug('snapshot received', { nodes: frame.state.nodes.length });
-        return;
+        return undefined;
       case 'delta':
-        if (!this.requireHello(frame.type)) return;
+        if (!this.requireHello(frame.type)) return undefined;
         this.ctx.writer.enqueue(this.clusterId, { kind: 'delta', at: new Date(), changes: frame.changes });
-        return;
+        return undefined;
       case 'pong':
-        return;
+        return undefined;
       case 'response':
         this.onResponse(frame);
-        return;
+        return undefined;
       case 'error':
-        this.log.warn('agent reported an error', { code: frame.code, message: frame.message });
-        return;
+        this.logFrameProblem(`agent:${frame.code}`, 'agent reported an error', { code: frame.code, message: agentText(frame.message) });
+        return undefined;
       default: {
         const unhandled: never = frame;
         this.log.error('agent frame without a handler', { frame: unhandled });
+        return undefined;
       }
     }
   }
@@ -247,16 +312,27 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   }
 
   private onResponse(frame: ResponseFrame): void {
-    const pending = this.pending.get(frame.id);
-    if (!pending) {
-      // Usually an answer that arrived after its deadline: the caller has moved on.
-      this.log.debug('response to no pending request', { id: frame.id });
-      return;
-    }
-    this.pending.delete(frame.id);
-    clearTimeout(pending.timer);
+    const pending = this.takePending(frame.id);
+    if (!pending) return;
     if (frame.ok) pending.resolve(frame.result);
     else pending.reject(agentFailure(this.clusterName, pending.method, frame.error));
+  }
+
+  private failRequest(id: string, failure: (method: AgentMethod) => AgentCallError): void {
+    const pending = this.takePending(id);
+    pending?.reject(failure(pending.method));
+  }
+
+  private takePending(id: string): PendingRequest | undefined {
+    const pending = this.pending.get(id);
+    if (!pending) {
+      // Usually an answer that arrived after its deadline: the caller has moved on.
+      this.log.debug('response to no pending request', { id });
+      return undefined;
+    }
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    return pending;
   }
 
   private requireHello(frameType: string): boolean {
@@ -267,8 +343,16 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
 
   /** A bad frame is logged and answered, never fatal: the connection stays up. */
   private reject(code: FrameErrorCode, message: string): void {
-    this.log.warn('bad frame from agent', { code, message });
-    this.send({ type: 'error', code, message });
+    const text = agentText(message);
+    this.logFrameProblem(code, 'bad frame from agent', { code, message: text });
+    this.send({ type: 'error', code, message: text });
+  }
+
+  /** One line per kind of complaint per minute for this session, with how many were held back. */
+  private logFrameProblem(kind: string, msg: string, fields: Record<string, unknown>): void {
+    this.frameLog ??= new LogThrottle(FRAME_LOG_WINDOW_MS, 32);
+    const heldBack = this.frameLog.admit(kind);
+    if (heldBack !== null) this.log.warn(msg, heldBack > 0 ? { ...fields, repeatsNotLogged: heldBack } : fields);
   }
 
   private send(frame: ControlPlaneFrame): void {
@@ -305,15 +389,23 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
 }
 
 function closeReason(reason: string): string {
-  let text = reason;
+  let text = reason.slice(0, MAX_CLOSE_REASON_BYTES);
   while (Buffer.byteLength(text) > MAX_CLOSE_REASON_BYTES) text = text.slice(0, -1);
   return text;
 }
 
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function asBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((total, part) => total + part.length, 0) : data.byteLength;
+}
+
+function agentText(text: string): string {
+  return text.length <= MAX_AGENT_TEXT_CHARS ? text : `${text.slice(0, MAX_AGENT_TEXT_CHARS)}… (${text.length - MAX_AGENT_TEXT_CHARS} more characters)`;
 }
 
 /**
@@ -330,10 +422,10 @@ function agentFailure(clusterName: string, method: AgentMethod, error: RequestEr
         error.code,
       );
     case 'deadline_exceeded':
-      return new AgentCallError('deadline_exceeded', `Cluster ${clusterName} gave up on ${method}: ${error.message}`, error.code);
+      return new AgentCallError('deadline_exceeded', `Cluster ${clusterName} gave up on ${method}: ${agentText(error.message)}`, error.code);
     case 'busy':
-      return new AgentCallError('busy', `Cluster ${clusterName} is busy: ${error.message}`, error.code);
+      return new AgentCallError('busy', `Cluster ${clusterName} is busy: ${agentText(error.message)}`, error.code);
     default:
-      return new AgentCallError('agent_error', `Cluster ${clusterName} could not run ${method}: ${error.message}`, error.code);
+      return new AgentCallError('agent_error', `Cluster ${clusterName} could not run ${method}: ${agentText(error.message)}`, error.code);
   }
 }

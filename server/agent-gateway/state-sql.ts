@@ -3,6 +3,7 @@
  * to the store, on a transaction it is given. No queue and no timer here (see
  * persistence.ts); every statement is portable across both engines.
  */
+import { setTimeout as nextTurn } from 'node:timers/promises';
 import { and, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { ClusterReportRow, ClusterRow } from '@/db/schema';
 import type { ClusterState, NodeState, StateChange } from '@/lib/agent-protocol';
@@ -22,8 +23,16 @@ export type ClusterStateOp =
 /** GPU nodes without the GPU-type label are still GPUs: count them under this key. */
 export const UNLABELLED_GPU_TYPE = 'unlabelled';
 
-// 9 bound values per node row: far below both engines' limits on bound parameters.
-const NODE_INSERT_CHUNK = 500;
+/**
+ * Node rows per insert statement (9 bound values each: far below both engines' limits),
+ * and between turns of the event loop. On SQLite every statement runs synchronously: a
+ * 5,000-node snapshot written in one go held the loop for about 250 ms. Yielding inside
+ * the transaction keeps it atomic (the writer's lock is held, readers see the last
+ * commit) while sockets and timers are served between statements of about 5 ms each.
+ */
+const NODE_INSERT_CHUNK = 250;
+/** Delta changes applied between turns: each is its own statement. */
+const CHANGES_PER_TURN = 200;
 // Ids bound in one `in (...)` list.
 const ID_LIST_CHUNK = 1_000;
 
@@ -104,7 +113,8 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
         break;
       }
       case 'delta':
-        for (const change of op.changes) {
+        for (const [index, change] of op.changes.entries()) {
+          if (index > 0 && index % CHANGES_PER_TURN === 0) await nextTurn();
           if (change.kind === 'node.upsert') {
             await upsertNode(tx, clusterId, change.node, op.at);
             nodesChanged = true;
@@ -225,6 +235,8 @@ async function replaceNodes(tx: Db, clusterId: number, nodes: readonly NodeState
   const unique = [...new Map(nodes.map((node) => [node.name, node])).values()];
   const rows = unique.map((node) => nodeRow(clusterId, node, at));
   for (let i = 0; i < rows.length; i += NODE_INSERT_CHUNK) {
+    // A timer turn, not setImmediate: from an I/O callback an immediate runs before timers do.
+    if (i > 0) await nextTurn();
     await tx.insert(clusterNodes).values(rows.slice(i, i + NODE_INSERT_CHUNK));
   }
   return unique;
