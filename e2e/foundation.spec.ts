@@ -118,6 +118,66 @@ test.describe('security headers', () => {
     expect(response.headers()['x-content-type-options']).toBe('nosniff');
     expect(response.headers()['x-powered-by']).toBeUndefined();
   });
+
+  test("pages carry a nonce-based Content-Security-Policy, fresh per request, and Next's scripts carry the nonce", async ({ request }) => {
+    const nonces: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await request.get('/sign-in');
+      const policy = response.headers()['content-security-policy'] ?? '';
+      const nonce = /script-src [^;]*'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
+      expect(nonce, policy).toBeTruthy();
+      expect(policy).toContain("frame-ancestors 'none'");
+      const scripts = (await response.text()).match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+      nonces.push(nonce ?? '');
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  test('the dashboard works under the policy: no Content Security Policy violation in the console', async ({ adminPage }) => {
+    const violations: string[] = [];
+    adminPage.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await adminPage.goto('/');
+    const nav = adminPage.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Environments' }).click();
+    await expect(new EnvironmentsPage(adminPage).row('prod')).toBeVisible();
+    await nav.getByRole('link', { name: 'Settings' }).click();
+    await expect(adminPage.getByRole('table', { name: 'Users' })).toContainText(E2E_ADMIN.email);
+    await adminPage.goto('/clusters');
+    await adminPage.goto('/clusters/attach');
+    await adminPage.goto('/audit');
+    await expect(adminPage.getByRole('table', { name: 'Audit events' })).toBeVisible();
+    expect(violations).toEqual([]);
+  });
+
+  test('API answers are never cached, and HSTS is not sent over plain HTTP', async ({ request }) => {
+    const response = await request.get('/api/trpc/health.check');
+    expect(response.headers()['cache-control']).toBe('no-store');
+    expect(response.headers()['strict-transport-security']).toBeUndefined();
+    expect((await request.get('/sign-in')).headers()['strict-transport-security']).toBeUndefined();
+  });
+});
+
+test.describe('sign-in redirects', () => {
+  test('?next= never leaves the site: not for a signed-in user, not after signing in', async ({ adminPage, page, baseURL }) => {
+    await adminPage.goto('/sign-in?next=/%5Cevil.example');
+    expect(new URL(adminPage.url()).origin).toBe(baseURL);
+    await expect(adminPage).toHaveURL(`${baseURL}/`);
+
+    await page.goto('/sign-in?next=/%09/evil.example');
+    await page.getByLabel('Email').fill(E2E_ADMIN.email);
+    await page.getByLabel('Password').fill(E2E_ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(baseURL);
+
+    // A same-site destination is still honoured.
+    await adminPage.goto('/sign-in?next=/environments');
+    await expect(adminPage).toHaveURL(`${baseURL}/environments`);
+  });
 });
 
 test.describe('your account', () => {
