@@ -116,6 +116,7 @@ test.describe('security headers', () => {
     const response = await request.get('/sign-in');
     expect(response.headers()['x-frame-options']).toBe('DENY');
     expect(response.headers()['x-content-type-options']).toBe('nosniff');
+    expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin');
     expect(response.headers()['x-powered-by']).toBeUndefined();
   });
 
