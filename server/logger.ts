@@ -4,6 +4,8 @@
  * The composition root makes the one logger at the configured level; components take
  * `log.child({ component })`.
  */
+import { DrizzleQueryError } from 'drizzle-orm';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 type Fields = Record<string, unknown>;
 
@@ -100,7 +102,14 @@ export function createLogger(level: Level = 'info', sink: LogSink = stdioSink): 
 /** Discards everything: for tests and benchmarks that do not assert on logs. */
 export const silentLogger: Logger = createLogger('error', () => undefined);
 
-/** The message of anything thrown, for a log field. */
+/**
+ * The message of anything thrown, for a log field. A failed query's own message is
+ * drizzle's "Failed query: <SQL> params: <values>", and the values can be a token hash
+ * or a password hash: the driver's error underneath says what went wrong without them.
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  let inner = error;
+  while (inner instanceof DrizzleQueryError && inner.cause !== undefined) inner = inner.cause;
+  if (inner instanceof DrizzleQueryError) return 'A database query failed';
+  return inner instanceof Error ? inner.message : String(inner);
 }

@@ -10,7 +10,7 @@
  *    A test walks the router and fails on any procedure without a declaration, and on
  *    one that takes a resource's identity without naming the resource.
  */
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import { type AccessDeclaration, type Permission } from '@/lib/permissions';
@@ -52,21 +52,76 @@ export interface ProcedureMeta {
   creates?: ResourceType;
 }
 
+const GENERIC_FAILURE = 'Something went wrong on the server. Try again; if it persists, check the server log.';
+
+/**
+ * What a client reads for any error that is not one of ours: one fixed sentence per
+ * code. Whatever tRPC, the JSON parser, superjson, V8 or a driver put in an error's
+ * message ("Unexpected token…", "Maximum call stack size exceeded", SQL) stays here.
+ */
+export const GENERIC_ERROR_MESSAGES: Readonly<Record<TRPC_ERROR_CODE_KEY, string>> = {
+  PARSE_ERROR: 'The request could not be read',
+  BAD_REQUEST: 'The request is not valid',
+  UNAUTHORIZED: 'Sign in to continue',
+  PAYMENT_REQUIRED: 'This is not available',
+  FORBIDDEN: 'You are not allowed to do this',
+  NOT_FOUND: 'Not found',
+  METHOD_NOT_SUPPORTED: 'This method is not supported here',
+  TIMEOUT: 'The request took too long',
+  CONFLICT: 'That conflicts with the current state; reload and try again',
+  PRECONDITION_FAILED: 'That cannot be done in the current state',
+  PAYLOAD_TOO_LARGE: 'The request is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Send JSON (content-type: application/json)',
+  UNPROCESSABLE_CONTENT: 'The request is not valid',
+  PRECONDITION_REQUIRED: 'That cannot be done in the current state',
+  TOO_MANY_REQUESTS: 'Too many requests; wait a moment and try again',
+  CLIENT_CLOSED_REQUEST: 'The request was cancelled',
+  INTERNAL_SERVER_ERROR: GENERIC_FAILURE,
+  NOT_IMPLEMENTED: GENERIC_FAILURE,
+  BAD_GATEWAY: GENERIC_FAILURE,
+  SERVICE_UNAVAILABLE: GENERIC_FAILURE,
+  GATEWAY_TIMEOUT: GENERIC_FAILURE,
+};
+
+export const FIELDS_NEED_ATTENTION = 'Some fields need attention';
+
+/** Field messages a form can show: the distinct messages per top-level field, a few each. */
+const MAX_MESSAGES_PER_FIELD = 5;
+function fieldMessages(error: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const [field, messages] of Object.entries(z.flattenError(error).fieldErrors as Record<string, string[]>)) {
+    fields[field] = [...new Set(messages)].slice(0, MAX_MESSAGES_PER_FIELD);
+  }
+  return fields;
+}
+
+/**
+ * The message and field messages a client may see for `error`. Ours are a domain error's
+ * message, and our schemas' field messages when the input failed them; anything else,
+ * including errors raised before any procedure runs (reading the body, parsing JSON or
+ * superjson, a batch, the context), gets the generic sentence for its code.
+ */
+function clientFacingError(error: TRPCError): { message: string; fieldErrors: Record<string, string[]> | null } {
+  const cause = error.cause;
+  if (cause instanceof DomainError && cause.code === error.code) {
+    return { message: cause.message, fieldErrors: cause.fieldErrors ?? null };
+  }
+  if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
+    const fieldErrors = fieldMessages(cause);
+    const message = Object.keys(fieldErrors).length > 0 ? FIELDS_NEED_ATTENTION : GENERIC_ERROR_MESSAGES.BAD_REQUEST;
+    return { message, fieldErrors };
+  }
+  return { message: GENERIC_ERROR_MESSAGES[error.code], fieldErrors: null };
+}
+
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
+    // Every error answer passes through here, however early it was raised.
     errorFormatter({ shape, error }) {
-      const cause = error.cause;
-      let fieldErrors: Record<string, string[]> | null = null;
-      let message = shape.message;
-      if (cause instanceof ZodError) {
-        fieldErrors = z.flattenError(cause).fieldErrors as Record<string, string[]>;
-        message = 'Some fields need attention';
-      } else if (cause instanceof DomainError && cause.fieldErrors) {
-        fieldErrors = cause.fieldErrors;
-      }
+      const { message, fieldErrors } = clientFacingError(error);
       const { stack: _stack, ...data } = shape.data;
       return { ...shape, message, data: { ...data, fieldErrors } };
     },
@@ -74,8 +129,6 @@ const t = initTRPC
 
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
-
-const GENERIC_FAILURE = 'Something went wrong on the server. Try again; if it persists, check the server log.';
 
 /** Domain errors become tRPC errors; anything else is logged and answered generically. */
 const errorMapping = t.middleware(async ({ ctx, next, path }) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   attachClusterInput,
   baseDomainProblem,
+  clusterRef,
   DEFAULT_GPU_TYPE_LABEL,
   DEFAULT_NODE_POOL_LABEL,
   DEFAULT_PROMETHEUS_URL,
@@ -131,5 +132,34 @@ describe('listClustersInput', () => {
   });
   it('refuses huge pages', () => {
     expect(listClustersInput.safeParse({ pageSize: 1000 }).success).toBe(false);
+  });
+});
+
+describe('size limits', () => {
+  const issues = (schema: z.ZodType, input: unknown) => {
+    const result = schema.safeParse(input);
+    return result.success ? {} : z.flattenError(result.error).fieldErrors;
+  };
+
+  it('refuses 40,000 environment ids with one field message', () => {
+    const ids = Array.from({ length: 40_000 }, (_, i) => i + 1);
+    expect(issues(attachClusterInput, { ...valid, environmentIds: ids })).toEqual({ environmentIds: ['Choose at most 100 environments'] });
+  });
+
+  it('refuses ids a 32-bit column cannot hold', () => {
+    expect(issues(attachClusterInput, { ...valid, environmentIds: [2 ** 31] })).toEqual({ environmentIds: ['No such record'] });
+  });
+
+  it('bounds names, filters and addon choices', () => {
+    expect(issues(clusterRef, { name: 'a'.repeat(64) })).toEqual({ name: ['Cluster name must be at most 63 characters'] });
+    expect(issues(listClustersInput, { regions: Array.from({ length: 101 }, () => 'x') })).toEqual({ regions: ['Choose at most 100 filters'] });
+    expect(issues(listClustersInput, { environments: ['x'.repeat(65)] }).environments).toEqual(['A filter value must be at most 64 characters']);
+    const addons = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`addon-${i}`, false]));
+    expect(issues(attachClusterInput, { ...valid, addons }).addons).toEqual(['At most 50 addons']);
+  });
+
+  it('refuses NUL in free text, which PostgreSQL cannot compare', () => {
+    expect(issues(clusterRef, { name: 'gpu\u0000west' })).toEqual({ name: ['Remove the NUL character (U+0000)'] });
+    expect(issues(listClustersInput, { search: 'a\u0000' })).toEqual({ search: ['Remove the NUL character (U+0000)'] });
   });
 });

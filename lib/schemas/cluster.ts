@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { unofferedEnabledAddonIds } from '@/lib/addons/catalog';
 import type { ClusterStatus } from '@/lib/cluster-status';
 import { PROVIDER_IDS } from '@/lib/providers';
+import { MAX_HOST, MAX_LABEL_KEY, MAX_NAME, MAX_PICKED, MAX_URL, recordId, withoutNul } from '@/lib/schemas/limits';
 
 export const DEFAULT_PROMETHEUS_URL = 'http://prometheus-operated.prometheus.svc.cluster.local:9090';
 export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/node-pool';
@@ -32,16 +33,19 @@ export const clusterName = z
 
 export const providerId = z.enum(PROVIDER_IDS, 'Choose a provider');
 
+const MAX_REGION = 64;
+
 export const region = z
   .string()
   .trim()
   .min(1, 'Region is required')
-  .max(64, 'Region must be at most 64 characters')
+  .max(MAX_REGION, `Region must be at most ${MAX_REGION} characters`)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, "-", "_" or "." (e.g. us-east-1)');
 
 export const environmentIds = z
-  .array(z.number().int().positive())
+  .array(recordId)
   .min(1, 'Choose at least one environment')
+  .max(MAX_PICKED, `Choose at most ${MAX_PICKED} environments`)
   .transform((ids) => [...new Set(ids)]);
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -56,10 +60,15 @@ export function baseDomainProblem(domain: string): string | null {
   return null;
 }
 
+/** A host, or `*.` and a host. */
+const MAX_BASE_DOMAIN = MAX_HOST + 2;
+
 export const baseDomains = z
-  .array(z.string().trim().toLowerCase())
+  .array(z.string().trim().max(MAX_BASE_DOMAIN, `A base domain must be at most ${MAX_HOST} characters`).toLowerCase())
   .max(20, 'At most 20 base domains')
-  .superRefine((domains, ctx) => {
+  .superRefine((all, ctx) => {
+    // An oversized one is already refused by its length: its text is not echoed back.
+    const domains = all.filter((domain) => domain.length <= MAX_BASE_DOMAIN);
     for (const domain of domains) {
       const problem = baseDomainProblem(domain);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -76,10 +85,14 @@ export function parseBaseDomainsText(text: string): string[] {
     .filter((domain) => domain.length > 0);
 }
 
-export const prometheusUrl = z.url({
-  protocol: /^https?$/,
-  error: 'Enter an http(s) URL, e.g. ' + DEFAULT_PROMETHEUS_URL,
-});
+export const prometheusUrl = withoutNul(
+  z
+    .url({
+      protocol: /^https?$/,
+      error: 'Enter an http(s) URL, e.g. ' + DEFAULT_PROMETHEUS_URL,
+    })
+    .max(MAX_URL, `The URL must be at most ${MAX_URL} characters`),
+);
 
 const LABEL_PREFIX = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
@@ -110,12 +123,17 @@ export function labelKeyProblem(key: string): string | null {
 export const labelKey = z
   .string()
   .trim()
+  .max(MAX_LABEL_KEY, `A label key must be at most ${MAX_LABEL_KEY} characters`)
   .superRefine((key, ctx) => {
     const problem = labelKeyProblem(key);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export const addonChoice = z.record(z.string(), z.boolean());
+/** Addon id → on/off; more entries than the catalogue could ever hold are refused. */
+const MAX_ADDON_CHOICES = 50;
+export const addonChoice = z
+  .record(z.string().max(MAX_NAME, 'Unknown addon'), z.boolean())
+  .refine((choice) => Object.keys(choice).length <= MAX_ADDON_CHOICES, `At most ${MAX_ADDON_CHOICES} addons`);
 
 // ── Procedure inputs ────────────────────────────────────────────────────────
 
@@ -146,7 +164,9 @@ export type AttachClusterFormValues = z.input<typeof attachClusterInput>;
 export type AttachClusterInput = z.output<typeof attachClusterInput>;
 
 /** Clusters are addressed by name: it is unique, immutable and what URLs carry. */
-export const clusterRef = z.object({ name: z.string().trim().min(1, 'Cluster name is required') });
+export const clusterRef = z.object({
+  name: withoutNul(z.string().trim().min(1, 'Cluster name is required').max(MAX_NAME, `Cluster name must be at most ${MAX_NAME} characters`)),
+});
 export type ClusterRef = z.infer<typeof clusterRef>;
 
 export const rotateClusterTokenInput = clusterRef;
@@ -159,7 +179,7 @@ export const updateClusterAddonsInput = clusterRef.extend({ addons: addonChoice 
 export type UpdateClusterAddonsInput = z.infer<typeof updateClusterAddonsInput>;
 
 export const detachClusterInput = clusterRef
-  .extend({ confirmName: z.string().trim() })
+  .extend({ confirmName: z.string().trim().max(MAX_NAME, 'Type the cluster name exactly to confirm') })
   .refine((input) => input.confirmName === input.name, {
     path: ['confirmName'],
     message: 'Type the cluster name exactly to confirm',
@@ -186,19 +206,25 @@ export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 
 export const FLEET_PAGE_SIZES = [25, 50, 100] as const;
+/** Far past the last page of any fleet; bounds the offset a query is asked for. */
+const MAX_PAGE = 1_000_000;
+
+/** A filter chip's value: an environment name or a region, never longer than what it matches. */
+const filterValue = withoutNul(z.string().max(MAX_REGION, `A filter value must be at most ${MAX_REGION} characters`));
+const filterList = <T extends z.ZodType>(value: T) => z.array(value).max(MAX_PICKED, `Choose at most ${MAX_PICKED} filters`).default([]);
 
 export const listClustersInput = z.object({
   /** Environment names (names, not ids, so a shared link reads well and survives re-seeding). */
-  environments: z.array(z.string()).default([]),
-  providers: z.array(providerId).default([]),
-  statuses: z.array(z.enum(CLUSTER_STATUSES)).default([]),
-  regions: z.array(z.string()).default([]),
+  environments: filterList(filterValue),
+  providers: filterList(providerId),
+  statuses: filterList(z.enum(CLUSTER_STATUSES)),
+  regions: filterList(filterValue),
   /** Substring of the cluster name. */
-  search: z.string().trim().max(100).default(''),
+  search: withoutNul(z.string().trim().max(100, 'Search must be at most 100 characters')).default(''),
   sort: z.enum(CLUSTER_SORT_COLUMNS).default('name'),
   direction: z.enum(SORT_DIRECTIONS).default('asc'),
   /** 1-based. */
-  page: z.number().int().positive().default(1),
+  page: z.number().int().positive().max(MAX_PAGE).default(1),
   pageSize: z.number().int().min(1).max(100).default(25),
 });
 export type ListClustersInput = z.input<typeof listClustersInput>;

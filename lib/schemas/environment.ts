@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '@/lib/schemas/limits';
 
 /** Environment names are tags: short, lower-case, readable in a chip. */
 export const environmentName = z
@@ -11,6 +12,7 @@ export const environmentName = z
 export const environmentColor = z
   .string()
   .trim()
+  .max(7, 'Colour must be a hex value like #22c55e')
   .regex(/^#[0-9a-fA-F]{6}$/, 'Colour must be a hex value like #22c55e')
   .transform((c) => c.toLowerCase());
 
@@ -24,10 +26,10 @@ export const environmentInput = z.object({
 });
 export type EnvironmentInput = z.infer<typeof environmentInput>;
 
-export const updateEnvironmentInput = environmentInput.extend({ id: z.number().int().positive() });
+export const updateEnvironmentInput = environmentInput.extend({ id: recordId });
 export type UpdateEnvironmentInput = z.infer<typeof updateEnvironmentInput>;
 
-export const environmentIdInput = z.object({ id: z.number().int().positive() });
+export const environmentIdInput = z.object({ id: recordId });
 
 /** What a fresh install starts with (editable afterwards). */
 export const DEFAULT_ENVIRONMENTS: readonly EnvironmentInput[] = [

@@ -44,10 +44,12 @@ export async function rotateClusterToken(
   requestOrigin: string | null,
 ): Promise<RotatedToken> {
   const minted = mintClusterToken();
-  const install = installInstructionsFor(cp.config, requestOrigin, input.name, minted.token);
-  const clusterId = await cp.store.transaction(async (tx) => {
+  const { clusterId, install } = await cp.store.transaction(async (tx) => {
     const { clusterTokens } = tablesOf(tx);
     const cluster = await findClusterByName(tx, input.name);
+    // Rendered for the cluster found (a name nobody has is NOT_FOUND, not a failed
+    // render) and before anything is written: an unusable origin revokes nothing.
+    const install = installInstructionsFor(cp.config, requestOrigin, cluster.name, minted.token);
     const revoked = await revokeActiveTokens(tx, cluster.id, new Date());
     await tx.insert(clusterTokens).values({ clusterId: cluster.id, tokenHash: minted.tokenHash, prefix: minted.prefix });
     await recordAudit(tx, actor, {
@@ -56,7 +58,7 @@ export async function rotateClusterToken(
       before: { tokenPrefixes: revoked },
       after: { tokenPrefix: minted.prefix },
     });
-    return cluster.id;
+    return { clusterId: cluster.id, install };
   });
   afterClusterCommit(cp, clusterId, 'cluster token rotated');
   return { token: minted.token, tokenPrefix: minted.prefix, install };
