@@ -346,6 +346,13 @@ describe('cross-site mutations', () => {
     expect((await signIn(publicApi, 'max@example.com', { origin: 'https://fleetdeck.example.com' })).status).toBe(200);
   });
 
+  it('a batch of many calls gets a bounded refusal', async () => {
+    const path = `${Array.from({ length: 5_000 }, () => 'x').join(',')}?batch=1`;
+    const answer = await send(api, 'POST', path, { headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(answer.status).toBe(415);
+    expect(answer.json).toHaveLength(100);
+  });
+
   it("tRPC's own client reads the refusal, batched calls included", async () => {
     const client = createTRPCClient<AppRouter>({
       links: [httpBatchLink({ url: `${api.url}/api/trpc`, transformer: superjson, headers: { origin: 'https://evil.example' } })],

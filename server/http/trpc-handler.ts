@@ -18,6 +18,7 @@ export const TRPC_PREFIX = '/api/trpc/';
 /** Procedure inputs are small JSON documents; uploads will get their own route and limit. */
 export const TRPC_MAX_BODY_BYTES = 1024 * 1024;
 
+const MAX_REFUSED_CALLS = 100;
 const TOO_LARGE = 'The request is too large';
 const CROSS_SITE = 'Cross-site requests are refused';
 const NOT_JSON = 'Send JSON (content-type: application/json)';
@@ -43,7 +44,8 @@ interface Refusal {
 function refuse(req: IncomingMessage, res: ServerResponse, { status, code, message }: Refusal): void {
   const error = { json: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus: status, fieldErrors: null } } };
   const url = new URL(req.url ?? '/', 'http://fleetdeck.invalid');
-  const calls = url.pathname.slice(TRPC_PREFIX.length).split(',').length;
+  // Our pages batch a handful of calls; the cap keeps a URL of commas from buying a large answer.
+  const calls = Math.min(url.pathname.slice(TRPC_PREFIX.length).split(',').length, MAX_REFUSED_CALLS);
   const body = url.searchParams.get('batch') === '1' ? Array.from({ length: calls }, () => ({ error })) : { error };
   res.writeHead(status, { ...API_HEADERS, 'content-type': 'application/json', connection: 'close' });
   res.end(JSON.stringify(body));
