@@ -30,6 +30,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { signInCookie, startApiServer, trpcCall, type ApiServerProcess } from '@/testing/api-server-process';
+import { PROTOCOL_VERSION, type WelcomeFrame } from '@/lib/agent-protocol';
 import { createTestDatabase, startPostgresServer, type PostgresServer } from '@/testing/postgres-server';
 import { clusterState, gpuNode, node, ProtocolClient } from '@/testing/protocol-client';
 
@@ -133,6 +134,8 @@ async function attachClusters(url: string, cookie: string, count: number, enviro
 
 interface Fleet {
   clients: ProtocolClient[];
+  /** Hello to welcome, per agent (ms). */
+  welcomeMs: number[];
   /** Sessions that ended while the soak ran (none should). */
   dropped: () => number;
   close(): void;
@@ -140,6 +143,7 @@ interface Fleet {
 
 async function connectAgents(url: string, tokens: string[]): Promise<Fleet> {
   const clients: ProtocolClient[] = [];
+  const welcomeMs: number[] = [];
   let dropped = 0;
   let closing = false;
   let next = 0;
@@ -150,14 +154,20 @@ async function connectAgents(url: string, tokens: string[]): Promise<Fleet> {
       void client.closed.then(() => {
         if (!closing) dropped++;
       });
-      await client.hello();
+      const helloAt = performance.now();
+      const welcome = client.nextFrame((frame): frame is WelcomeFrame => frame.type === 'welcome', 30_000);
+      client.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, agentVersion: '0.0.0-soak', kubernetesVersion: 'v1.30.2' });
+      await welcome;
+      welcomeMs.push(performance.now() - helloAt);
       client.snapshot(clusterState({ nodes: [node(`soak-${i}-cpu`), gpuNode(`soak-${i}-gpu`, 'H100', 8)] }));
       clients.push(client);
     }
   };
-  await Promise.all(Array.from({ length: 25 }, worker));
+  await Promise.all(Array.from({ length: 10 }, worker));
+  welcomeMs.sort((a, b) => a - b);
   return {
     clients,
+    welcomeMs,
     dropped: () => dropped,
     close() {
       closing = true;
@@ -364,7 +374,10 @@ async function main(): Promise<void> {
     phase = Date.now();
     const fleet = await connectAgents(url, tokens);
     stops.push(() => fleet.close());
-    console.log(`connected ${fleet.clients.length} agents in ${((Date.now() - phase) / 1000).toFixed(1)} s`);
+    console.log(
+      `connected ${fleet.clients.length} agents in ${((Date.now() - phase) / 1000).toFixed(1)} s ` +
+        `(hello → welcome p50 ${percentile(fleet.welcomeMs, 50).toFixed(0)} ms, max ${percentile(fleet.welcomeMs, 100).toFixed(0)} ms)`,
+    );
 
     // Small deltas, round robin: each agent reports a change every AGENTS / DELTAS_PER_SECOND seconds.
     let deltaTurn = 0;
