@@ -114,13 +114,21 @@ function clientFacingError(error: TRPCError): { message: string; fieldErrors: Re
   return { message: GENERIC_ERROR_MESSAGES[error.code], fieldErrors: null };
 }
 
+/** Failures errorMapping has logged already, so the formatter does not log them twice. */
+const loggedFailures = new WeakSet<TRPCError>();
+
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
     // Every error answer passes through here, however early it was raised.
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, ctx, path }) {
+      // A failure errorMapping never saw (a subscription's stream, a response that could
+      // not be serialised) is logged here: its text goes to the log, never to the client.
+      if (error.code === 'INTERNAL_SERVER_ERROR' && !loggedFailures.has(error)) {
+        ctx?.cp.log.error('request failed', { path, error: errorMessage(error.cause ?? error) });
+      }
       const { message, fieldErrors } = clientFacingError(error);
       const { stack: _stack, ...data } = shape.data;
       return { ...shape, message, data: { ...data, fieldErrors } };
@@ -141,7 +149,9 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
   }
   if (error.code === 'INTERNAL_SERVER_ERROR') {
     ctx.cp.log.error('procedure failed', { path, error: errorMessage(cause ?? error) });
-    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_FAILURE });
+    const failure = new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_FAILURE });
+    loggedFailures.add(failure);
+    throw failure;
   }
   return result;
 });

@@ -14,11 +14,11 @@ import { createSession, SESSION_COOKIE } from '@/server/auth/session';
 import type { ControlPlane } from '@/server/control-plane';
 import { InvalidError } from '@/server/errors';
 import { handleTrpcRequest } from '@/server/http/trpc-handler';
-import { errorMessage } from '@/server/logger';
+import { createLogger, errorMessage } from '@/server/logger';
 import { appRouter } from '@/server/root';
 import { FIELDS_NEED_ATTENTION, GENERIC_ERROR_MESSAGES } from '@/server/trpc';
 import { listenOnLoopback } from '@/testing/loopback';
-import { callerFor, createTestControlPlane, insertUser } from '@/testing/router-harness';
+import { callerFor, contextFor, createTestControlPlane, insertUser } from '@/testing/router-harness';
 import { FIVE_MB, FORTY_THOUSAND_IDS } from './hostile';
 
 /** Text that only a parser, V8, a stack trace or a database driver would write. */
@@ -181,6 +181,31 @@ describe('errors a client sees are ours', () => {
       const input = { name: 'gpu-east', provider: 'aws-eks' as const, region: 'us-east-1', environmentIds: [1], baseDomains: ['x'.repeat(100_000), 'x'.repeat(100_000)] };
       const shape = await shapeOf(asAdmin.clusters.attach(input), 'clusters.attach');
       expect(shape.data.fieldErrors).toEqual({ baseDomains: ['A base domain must be at most 253 characters'] });
+    });
+
+    it('logs a failure once, with the driver’s text, and sends only the generic sentence', async () => {
+      const lines: string[] = [];
+      const broken = await createTestControlPlane({ log: createLogger('error', (_level, line) => void lines.push(line)) });
+      const admin = await insertUser(broken.store, 'admin');
+      await broken.store.close();
+      const error = await callerFor(broken, admin).environments.list().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TRPCError);
+      const ctx = contextFor(broken, admin);
+      const shape = getTRPCErrorShape({ config: appRouter._def._config, error: error as TRPCError, type: 'query', path: 'environments.list', input: undefined, ctx });
+      expect(shape.message).toBe(GENERIC_ERROR_MESSAGES.INTERNAL_SERVER_ERROR);
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'procedure failed', path: 'environments.list' });
+      expect(lines[0]).not.toMatch(/select|Failed query/i);
+      // One the procedure never saw (a subscription's stream failing) is logged by the formatter.
+      const unseen = new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: new Error('stream broke at row 7') });
+      const unseenShape = getTRPCErrorShape({ config: appRouter._def._config, error: unseen, type: 'subscription', path: 'clusters.onChange', input: undefined, ctx });
+      expect(unseenShape.message).toBe(GENERIC_ERROR_MESSAGES.INTERNAL_SERVER_ERROR);
+      expect(lines).toHaveLength(2);
+      expect(JSON.parse(lines[1]!)).toMatchObject({ msg: 'request failed', path: 'clusters.onChange', error: 'stream broke at row 7' });
+      await broken.close().catch(() => undefined);
     });
 
     it('gives every refusal that is not ours the generic sentence for its code', () => {

@@ -38,8 +38,12 @@ const RUNS = { parsed: 60, refusedFirst: 12, noInput: 8 };
 /** Hashing a password costs ~0.4 s of scrypt: procedures that may hash get fewer cases. */
 const HASHING = new Set(['auth.signIn', 'users.create']);
 const HASHING_RUNS = 10;
-/** A wall-clock guard per property, so a slow machine runs fewer cases rather than time out. */
-const PROPERTY_TIME_LIMIT_MS = 4_000;
+/**
+ * A time budget per property, so a slow machine runs fewer cases rather than time out.
+ * Checked inside the property: fast-check's own interrupt would abandon a call still in
+ * flight, and its commit would land in the next property's snapshot.
+ */
+const PROPERTY_BUDGET_MS = 4_000;
 
 /**
  * Not fuzzed: auth.signOut ends the calling session (it takes no input; the auth tests
@@ -166,7 +170,10 @@ function unboundedParts(schema: z.core.$ZodType, at: string): string[] {
     return schema instanceof z.ZodArray ? [...own, ...unboundedParts(schema.element, `${at}[]`)] : own;
   }
   if (schema instanceof z.ZodObject) {
-    return Object.entries(schema.shape as Record<string, z.core.$ZodType>).flatMap(([key, field]) => unboundedParts(field, `${at}.${key}`));
+    // Unknown keys are stripped; a loose or catch-all object would pass them (and `__proto__`) on.
+    const catchall = schema._zod.def.catchall;
+    const loose = catchall !== undefined && !(catchall instanceof z.ZodNever) ? [`${at} (keeps unknown keys)`] : [];
+    return [...loose, ...Object.entries(schema.shape as Record<string, z.core.$ZodType>).flatMap(([key, field]) => unboundedParts(field, `${at}.${key}`))];
   }
   if (schema instanceof z.ZodRecord) return [...unboundedParts(schema.keyType, `${at}{key}`), ...unboundedParts(schema.valueType, `${at}{}`)];
   if (schema instanceof z.ZodUnion) return (schema.options as z.core.$ZodType[]).flatMap((option) => unboundedParts(option, at));
@@ -177,7 +184,7 @@ function unboundedParts(schema: z.core.$ZodType, at: string): string[] {
   return [];
 }
 
-describe('every input has a size limit', () => {
+describe('every input has a size limit and drops unknown keys', () => {
   it.each(procedures.filter(([, procedure]) => procedure._def.inputs.length > 0))('%s bounds every string, array and number', (path, procedure) => {
     expect(procedure._def.inputs.flatMap((schema) => unboundedParts(schema as z.core.$ZodType, path))).toEqual([]);
   });
@@ -185,6 +192,8 @@ describe('every input has a size limit', () => {
   it('sees an unbounded part when there is one', () => {
     const schema = z.object({ a: z.string().max(3), b: z.array(z.string()).max(2), c: z.record(z.string(), z.boolean()), d: z.number().int() });
     expect(unboundedParts(schema, 'x')).toEqual(['x.b[] (string)', 'x.c{key} (string)', 'x.d (number)']);
+    expect(unboundedParts(z.looseObject({ a: z.string().max(1) }), 'y')).toEqual(['y (keeps unknown keys)']);
+    expect(unboundedParts(z.strictObject({ a: z.string().max(1) }), 'y')).toEqual([]);
   });
 });
 
@@ -262,11 +271,12 @@ describe('fuzzing every procedure', () => {
         const input = schema ? inputFor(schema, options) : hostileValue();
         const access = meta?.access;
         const refusedFirst =
-          access !== 'public' && (role === 'signed out' || (role === 'member' && access !== 'authenticated' && !roleHas('member', access!)));
+          access !== undefined &&
+          access !== 'public' &&
+          (role === 'signed out' || (role === 'member' && access !== 'authenticated' && !roleHas('member', access)));
         const numRuns = !schema ? RUNS.noInput : HASHING.has(path) ? HASHING_RUNS : refusedFirst ? RUNS.refusedFirst : RUNS.parsed;
 
-        const property = fc.asyncProperty(input, async (value) => {
-          tally.cases++;
+        const fuzzCase = async (value: unknown) => {
           const before = await rowCounts(h.store);
           const outcome = await invoke(caller, path, value);
           expect(Object.prototype).not.toHaveProperty('polluted');
@@ -283,8 +293,21 @@ describe('fuzzing every procedure', () => {
           const after = await rowCounts(h.store);
           const wrote = await unexpectedWrites(h.store, path, before, after);
           if (wrote) throw new Error(`${path} as ${role}: a refused call (${code}) wrote rows: ${wrote}`);
+        };
+
+        let deadline = performance.now() + PROPERTY_BUDGET_MS;
+        const property = fc.asyncProperty(input, async (value) => {
+          if (performance.now() > deadline) return;
+          tally.cases++;
+          try {
+            await fuzzCase(value);
+          } catch (error) {
+            // Shrinking gets all the time it needs.
+            deadline = Infinity;
+            throw error;
+          }
         });
-        const result = await fc.check(property, { numRuns, seed: SEED, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS, markInterruptAsFailure: false });
+        const result = await fc.check(property, { numRuns, seed: SEED });
         if (result.failed) {
           const cause = result.errorInstance instanceof Error ? result.errorInstance.message : (fc.defaultReportMessage(result) ?? 'failed').slice(0, 2_000);
           throw new Error(
