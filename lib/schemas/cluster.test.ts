@@ -136,7 +136,7 @@ describe('listClustersInput', () => {
 });
 
 describe('size limits', () => {
-  const issues = (schema: z.ZodType, input: unknown) => {
+  const issues = (schema: z.ZodType, input: unknown): Record<string, string[] | undefined> => {
     const result = schema.safeParse(input);
     return result.success ? {} : z.flattenError(result.error).fieldErrors;
   };
