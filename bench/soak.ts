@@ -157,7 +157,11 @@ async function connectAgents(url: string, tokens: string[]): Promise<Fleet> {
       const helloAt = performance.now();
       const welcome = client.nextFrame((frame): frame is WelcomeFrame => frame.type === 'welcome', 30_000);
       client.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, agentVersion: '0.0.0-soak', kubernetesVersion: 'v1.30.2' });
-      await welcome;
+      const closedFirst = client.closed.then(({ code, reason }) => {
+        throw new Error(`agent soak-${i} was closed before its welcome: ${code} ${reason}`);
+      });
+      await Promise.race([welcome, closedFirst]);
+      closedFirst.catch(() => undefined);
       welcomeMs.push(performance.now() - helloAt);
       client.snapshot(clusterState({ nodes: [node(`soak-${i}-cpu`), gpuNode(`soak-${i}-gpu`, 'H100', 8)] }));
       clients.push(client);
