@@ -17,19 +17,17 @@ import type { Duplex } from 'node:stream';
 import { loadConfig } from '@/server/config';
 import { createControlPlane } from '@/server/control-plane';
 import { handleTrpcRequest, TRPC_PREFIX } from '@/server/http/trpc-handler';
+import { SLOW_CLIENT_LIMITS } from '@/server/http/slow-clients';
 import { routeUpgrade } from '@/server/http/upgrade';
 import { errorMessage } from '@/server/logger';
 import { listenOnLoopback } from './loopback';
 
 /**
- * Node's defaults let a client hold a socket for 60 s (headers) or 300 s (whole
- * request) by trickling bytes, and sweep only every 30 s. Tighter here, so slow clients
- * in the soak are cut within seconds; bench/soak.ts reports how long they lived.
- * `API_SERVER_NODE_TIMEOUTS=1` keeps Node's defaults (what server/http/server.ts has
- * unless it sets its own), to measure those.
+ * Slow clients are cut with the production limits (server/http/slow-clients.ts);
+ * bench/soak.ts reports how long they lived. `API_SERVER_NODE_TIMEOUTS=1` keeps Node's
+ * defaults instead, to measure those.
  */
 const nodeTimeouts = process.env.API_SERVER_NODE_TIMEOUTS === '1';
-const SLOW_CLIENT_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, checkingIntervalMs: 2_000 };
 
 const config = loadConfig({ PORT: '0', ...process.env });
 const cp = await createControlPlane(config);
@@ -39,7 +37,7 @@ function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('Not Found');
 }
 
-const server = createServer(nodeTimeouts ? {} : { connectionsCheckingInterval: SLOW_CLIENT_LIMITS.checkingIntervalMs }, (req: IncomingMessage, res: ServerResponse) => {
+const server = createServer(nodeTimeouts ? {} : SLOW_CLIENT_LIMITS, (req: IncomingMessage, res: ServerResponse) => {
   const url = req.url ?? '/';
   if (!url.startsWith(TRPC_PREFIX)) {
     notFound(res);
@@ -51,10 +49,6 @@ const server = createServer(nodeTimeouts ? {} : { connectionsCheckingInterval: S
     else res.destroy();
   });
 });
-if (!nodeTimeouts) {
-  server.headersTimeout = SLOW_CLIENT_LIMITS.headersTimeoutMs;
-  server.requestTimeout = SLOW_CLIENT_LIMITS.requestTimeoutMs;
-}
 
 // The production routing: the agents' path to the gateway, every other upgrade refused and closed.
 server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => routeUpgrade(req, socket, head, { gateway: cp.gateway, dev: false }));

@@ -10,10 +10,12 @@ import type { Duplex } from 'node:stream';
 import next from 'next';
 import { PRINCIPAL_HEADER, encodePrincipalHeader } from '@/server/access/principal-header';
 import { sessionUserOf } from '@/server/access/principal';
+import { LISTEN_BACKLOG } from '@/server/agent-gateway';
 import type { ControlPlane } from '@/server/control-plane';
 import { errorMessage } from '@/server/logger';
 import { isSecure } from './request-facts';
 import { applyPageHeaders } from './security-headers';
+import { SLOW_CLIENT_LIMITS } from './slow-clients';
 import { handleTrpcRequest, principalOf, TRPC_PREFIX } from './trpc-handler';
 import { routeUpgrade } from './upgrade';
 
@@ -61,7 +63,7 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
     await handleWithNext(req, res);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer(SLOW_CLIENT_LIMITS, (req, res) => {
     const url = req.url ?? '/';
     const handled = url.startsWith(TRPC_PREFIX) ? handleTrpcRequest(cp, req, res) : handlePage(req, res);
     handled.catch((error: unknown) => {
@@ -82,7 +84,7 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
           : error,
       );
     });
-    server.listen(port, hostname, resolve);
+    server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, resolve);
   });
   const bound = (server.address() as AddressInfo).port;
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${bound}`;
