@@ -3,7 +3,10 @@
  * real HTTP server on loopback that hands agent upgrades to it, as the control plane's
  * own server does.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { InferInsertModel } from 'drizzle-orm';
 import type { Tables } from '@/db/schema';
 import type { ProviderId } from '@/lib/providers';
@@ -11,9 +14,10 @@ import { isAgentConnectRequest, type AgentGateway, type AgentGatewayOptions } fr
 import type { ControlPlane } from '@/server/control-plane';
 import type { DomainEvent } from '@/server/events/bus';
 import { createLogger, type Level, type Logger } from '@/server/logger';
-import type { Store } from '@/server/store';
+import { openStore, type Store } from '@/server/store';
 import { mintClusterToken } from '@/server/services/cluster-token';
 import { listenOnLoopback } from '@/testing/loopback';
+import { createTestDatabase } from '@/testing/postgres-server';
 import { createTestControlPlane } from '@/testing/router-harness';
 
 export type GatewayTestOptions = Omit<AgentGatewayOptions, 'store' | 'bus' | 'log'> & {
@@ -145,4 +149,59 @@ export function probeEventLoop(intervalMs = 5): StallProbe {
       return Math.max(longest, performance.now() - last - intervalMs);
     },
   };
+}
+
+/** A database that outlives control planes: each `open` is a new store on the same SQLite file or PostgreSQL database. */
+export interface RestartableStore {
+  open(): Promise<Store>;
+  /** Removes the database (the stores opened on it must be closed). */
+  dispose(): Promise<void>;
+}
+
+export async function restartableStore(): Promise<RestartableStore> {
+  const serverUrl = process.env.FLEETDECK_TEST_POSTGRES_URL;
+  if (serverUrl) {
+    const name = `fd_restart_${process.pid}_${Date.now().toString(36)}`;
+    const url = await createTestDatabase(serverUrl, name, process.env.FLEETDECK_TEST_POSTGRES_TEMPLATE || undefined);
+    // The throwaway server is removed with its databases after the run.
+    return { open: () => openStore({ engine: 'postgres', url, poolSize: 4 }), dispose: async () => undefined };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-restart-'));
+  const file = path.join(dir, 'control-plane.db');
+  return {
+    open: async () => openStore({ engine: 'sqlite', path: file }),
+    dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Inserts `count` clusters with a live token each, in bulk; returns ids and tokens in the same order. */
+export async function insertClusters(store: Store, count: number): Promise<{ ids: number[]; tokens: string[] }> {
+  const { clusters, clusterTokens } = store.tables;
+  const ids: number[] = [];
+  const tokens: string[] = [];
+  const prefix = `fleet-${++clusterSeq}-${process.pid}`;
+  await store.transaction(async (tx) => {
+    for (let from = 0; from < count; from += 500) {
+      const names = Array.from({ length: Math.min(500, count - from) }, (_, i) => `${prefix}-${String(from + i).padStart(5, '0')}`);
+      const rows = await tx
+        .insert(clusters)
+        .values(
+          names.map((name) => ({
+            name,
+            provider: 'generic' as const,
+            region: 'us-east-1',
+            prometheusUrl: 'http://prometheus:9090',
+            nodePoolLabel: 'fleetdeck.io/node-pool',
+            gpuTypeLabel: 'fleetdeck.io/gpu-type',
+          })),
+        )
+        .returning({ id: clusters.id, name: clusters.name });
+      rows.sort((a, b) => a.name.localeCompare(b.name));
+      const minted = rows.map(() => mintClusterToken());
+      await tx.insert(clusterTokens).values(rows.map((row, i) => ({ clusterId: row.id, tokenHash: minted[i]?.tokenHash ?? '', prefix: minted[i]?.prefix ?? '' })));
+      ids.push(...rows.map((row) => row.id));
+      tokens.push(...minted.map((m) => m.token));
+    }
+  });
+  return { ids, tokens };
 }

@@ -54,6 +54,8 @@ export class ProtocolClient {
     const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + AGENT_CONNECT_PATH, {
       headers: { authorization: `Bearer ${token}` },
       perMessageDeflate: false,
+      // As the real agent: a server that never answers the upgrade must not hold the dial forever.
+      handshakeTimeout: 30_000,
     });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new ProtocolClient(ws, options)));
@@ -71,8 +73,8 @@ export class ProtocolClient {
   }
 
   /** Sends hello and resolves with the welcome. */
-  async hello(overrides: Partial<Extract<AgentFrame, { type: 'hello' }>> = {}): Promise<WelcomeFrame> {
-    const welcome = this.nextFrame((f): f is WelcomeFrame => f.type === 'welcome');
+  async hello(overrides: Partial<Extract<AgentFrame, { type: 'hello' }>> = {}, timeoutMs = 5_000): Promise<WelcomeFrame> {
+    const welcome = this.nextFrame((f): f is WelcomeFrame => f.type === 'welcome', timeoutMs);
     this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, agentVersion: '0.0.0-test', kubernetesVersion: 'v1.30.2', ...overrides });
     return welcome;
   }

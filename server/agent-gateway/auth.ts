@@ -16,6 +16,11 @@ export interface AgentIdentity {
   tokenId: number;
   /** `fdct_` plus six characters: enough to recognise the token in logs, not to use it. */
   tokenPrefix: string;
+  /**
+   * The cluster's configuration for `welcome`, read with the token: one query per
+   * connection, so a reconnect storm's hellos are answered without touching the store.
+   */
+  config: { nodePoolLabel: string; gpuTypeLabel: string; prometheusUrl: string };
 }
 
 export type AgentAuthResult =
@@ -57,6 +62,9 @@ export async function authenticateAgent(db: Db, authorization: string | undefine
       revokedAt: clusterTokens.revokedAt,
       clusterId: clusters.id,
       clusterName: clusters.name,
+      nodePoolLabel: clusters.nodePoolLabel,
+      gpuTypeLabel: clusters.gpuTypeLabel,
+      prometheusUrl: clusters.prometheusUrl,
     })
     .from(clusterTokens)
     .innerJoin(clusters, eq(clusters.id, clusterTokens.clusterId))
@@ -70,6 +78,7 @@ export async function authenticateAgent(db: Db, authorization: string | undefine
     clusterName: row.clusterName,
     tokenId: row.tokenId,
     tokenPrefix: tokenPrefix ?? '',
+    config: { nodePoolLabel: row.nodePoolLabel, gpuTypeLabel: row.gpuTypeLabel, prometheusUrl: row.prometheusUrl },
   };
 }
 

@@ -70,6 +70,7 @@ function tooLarge(type: FrameType | null, bytes: number, head: string): FrameRea
 
 /** Reads one text frame; a promise only for snapshots (validated in slices). */
 export function readFrame(data: Buffer): FrameReading | Promise<FrameReading> {
+  const startedAt = performance.now();
   const bytes = data.length;
   let declared: FrameType | null = null;
   if (bytes > SMALL_FRAME_BYTES) {
@@ -89,7 +90,7 @@ export function readFrame(data: Buffer): FrameReading | Promise<FrameReading> {
   if (declared && type !== declared) {
     return { ok: false, code: 'bad_frame', message: `The frame names its type as "${declared}" first and differently later` };
   }
-  if (type === 'snapshot') return readSnapshot(json);
+  if (type === 'snapshot') return readSnapshot(json, startedAt);
   const parsed = agentFrame.safeParse(json);
   if (!parsed.success) {
     return { ok: false, code: 'bad_frame', message: `The frame does not match the protocol: ${describeFrameError(json, parsed.error)}` };
@@ -97,15 +98,15 @@ export function readFrame(data: Buffer): FrameReading | Promise<FrameReading> {
   return { ok: true, frame: parsed.data };
 }
 
-async function readSnapshot(json: unknown): Promise<FrameReading> {
+async function readSnapshot(json: unknown, startedAt: number): Promise<FrameReading> {
   const envelope = snapshotEnvelope.safeParse(json);
   if (!envelope.success) {
     return { ok: false, code: 'bad_frame', message: `The frame does not match the protocol: ${describeFrameError(json, envelope.error)}` };
   }
   const raw = envelope.data.state.nodes;
   const nodes: NodeState[] = [];
-  // The parse and the envelope were this turn's work already.
-  let sliceStarted = -Infinity;
+  // The parse and the envelope count towards the first slice: a small snapshot is read in one.
+  let sliceStarted = startedAt;
   for (let from = 0; from < raw.length; from += NODES_PER_BATCH) {
     if (performance.now() - sliceStarted >= SLICE_MS) {
       await nextTurn();

@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, type WelcomeFrame } from '@/lib/agent-protocol';
+import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES } from '@/lib/agent-protocol';
 import type { EventBus } from '@/server/events/bus';
 import { LogThrottle } from '@/server/log-throttle';
 import { errorMessage, type Logger } from '@/server/logger';
@@ -27,6 +27,7 @@ import { DEFAULT_FRAME_RATE, type FrameRateLimits } from './frame-budget';
 import { DEFAULT_HEARTBEAT, HeartbeatMonitor, type HeartbeatConfig } from './heartbeat';
 import { ClusterStateWriter, type CommittedChunk } from './persistence';
 import { InProcessSessionRegistry, type SessionRegistry } from './registry';
+import { SliceScheduler } from './scheduler';
 import { AgentSession, type SessionContext } from './session';
 import { markStaleSessionsDisconnected } from './state-sql';
 
@@ -65,11 +66,33 @@ export interface AgentGatewayOptions {
   maxInFlightPerCluster?: number;
   /** How fast one session may send frames and bytes before it is closed (1008). */
   frameRate?: Partial<FrameRateLimits>;
+  /**
+   * Event-loop time the gateway spends on agents' upgrades and frames before other work
+   * gets a turn (see scheduler.ts). Default 10 ms.
+   */
+  workSliceMs?: number;
+  /** Upgrades waiting to be let in at most; past this, newcomers get 503. Default 10,000. */
+  maxWaitingUpgrades?: number;
   /** Told of every committed write (benchmarks measure flushes with it). */
   onFlushCommitted?: (chunk: CommittedChunk) => void;
 }
 
+/**
+ * The listen backlog the control plane's HTTP server needs: after a restart every agent
+ * dials back within a fraction of a second. With Node's default (511) the kernel drops
+ * the rest of a 2,000-agent fleet's connection attempts, and those (and any user's
+ * browser among them) retry only 1 s, then 3 s later. Linux caps it at
+ * `net.core.somaxconn` (4096 by default).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 const REFUSAL = 'Unauthorized: the cluster token is missing, unknown or revoked.';
+
+interface PendingUpgrade {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+}
 
 export async function createAgentGateway(options: AgentGatewayOptions): Promise<AgentGateway> {
   const { store, bus } = options;
@@ -103,37 +126,15 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     },
   });
 
-  const loadWelcome = async (clusterId: number): Promise<WelcomeFrame | null> => {
-    const { clusters } = store.tables;
-    const [row] = await store.db
-      .select({
-        name: clusters.name,
-        nodePoolLabel: clusters.nodePoolLabel,
-        gpuTypeLabel: clusters.gpuTypeLabel,
-        prometheusUrl: clusters.prometheusUrl,
-      })
-      .from(clusters)
-      .where(eq(clusters.id, clusterId))
-      .limit(1);
-    if (!row) return null;
-    return {
-      type: 'welcome',
-      protocolVersion: PROTOCOL_VERSION,
-      clusterName: row.name,
-      config: {
-        nodePoolLabel: row.nodePoolLabel,
-        gpuTypeLabel: row.gpuTypeLabel,
-        prometheusUrl: row.prometheusUrl,
-        heartbeatIntervalMs: heartbeat.intervalMs,
-      },
-    };
-  };
-
   const describeCluster = async (clusterId: number): Promise<string> => {
     const { clusters } = store.tables;
     const [row] = await store.db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, clusterId)).limit(1);
     return row ? row.name : `#${clusterId}`;
   };
+
+  const scheduler = new SliceScheduler(options.workSliceMs ?? 10, (error) =>
+    log.error('agent work failed', { error: errorMessage(error) }),
+  );
 
   const sessionContext: SessionContext = {
     registry,
@@ -143,7 +144,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     seenPersistIntervalMs: options.seenPersistIntervalMs ?? 15_000,
     maxInFlight: options.maxInFlightPerCluster ?? 32,
     frameRate: { ...DEFAULT_FRAME_RATE, ...options.frameRate },
-    loadWelcome,
+    schedule: (task) => scheduler.schedule(task),
     onAccepted: (session) => bus.publish({ type: 'agent.sessionOpened', clusterId: session.clusterId }),
     onEnded(session, reason, wasAccepted) {
       sessions.delete(session.id);
@@ -177,10 +178,9 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
   // An agent left running with a revoked token retries forever: log it once a minute, not every time.
   // Keyed by what the caller cannot choose (its address, our reason), never by the token it sent.
   const refusalLog = new LogThrottle(60_000, 1_000);
-  /** Upgrades whose token is being checked; `close` waits for them. */
-  const authenticating = new Set<Promise<void>>();
-
-  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+  const upgrade = async ({ req, socket, head }: PendingUpgrade): Promise<void> => {
+    // The agent may have given up while it waited to be let in.
+    if (socket.destroyed) return;
     let auth: Awaited<ReturnType<typeof authenticateAgent>>;
     try {
       auth = await authenticateAgent(store.db, req.headers.authorization);
@@ -205,14 +205,34 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     const { ok: _ok, ...identity } = auth;
     wss.handleUpgrade(req, socket, head, (ws) => openSession(ws, identity));
   };
+  /** Upgrades queued for the scheduler; `close` refuses those still waiting. */
+  const waitingUpgrades = new Set<PendingUpgrade>();
+  const maxWaitingUpgrades = options.maxWaitingUpgrades ?? 10_000;
+  /** Upgrades being let in (their tokens checked); `close` waits for them. */
+  const admitting = new Set<Promise<void>>();
+  const admit = (pending: PendingUpgrade) => (): Promise<void> | undefined => {
+    // Refused at shutdown meanwhile.
+    if (!waitingUpgrades.delete(pending)) return undefined;
+    const admission = upgrade(pending)
+      .catch((error: unknown) => {
+        log.error('agent upgrade failed', { error: errorMessage(error) });
+        pending.socket.destroy();
+      })
+      .finally(() => admitting.delete(admission));
+    admitting.add(admission);
+    return admission;
+  };
 
   let recheckRunning = false;
   const recheckTokens = async (): Promise<void> => {
     if (sessions.size === 0 || recheckRunning) return;
     recheckRunning = true;
     try {
-      const valid = await liveTokenIds(store.db, new Set([...sessions.values()].map((session) => session.tokenId)));
-      for (const session of [...sessions.values()]) {
+      // Only the sessions whose tokens were asked about: on PostgreSQL the lookup waits on
+      // the network, and sessions opened meanwhile must not be taken for revoked.
+      const checked = [...sessions.values()];
+      const valid = await liveTokenIds(store.db, new Set(checked.map((session) => session.tokenId)));
+      for (const session of checked) {
         if (!valid.has(session.tokenId)) session.close(CLOSE_CODES.revoked, 'The cluster token was revoked or the cluster detached');
       }
     } catch (error) {
@@ -257,8 +277,13 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
         refuseUpgrade(socket, 503, 'The control plane is shutting down; try again shortly.');
         return;
       }
-      const pending = upgrade(req, socket, head).finally(() => authenticating.delete(pending));
-      authenticating.add(pending);
+      if (waitingUpgrades.size >= maxWaitingUpgrades) {
+        refuseUpgrade(socket, 503, 'Too many agents are connecting at once; try again shortly.');
+        return;
+      }
+      const pending: PendingUpgrade = { req, socket, head };
+      waitingUpgrades.add(pending);
+      scheduler.schedule(admit(pending));
     },
 
     flush: () => writer.flush(),
@@ -268,7 +293,9 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
         closing = true;
         monitor.stop();
         clearInterval(tokenTimer);
-        await Promise.all(authenticating);
+        for (const { socket } of waitingUpgrades) refuseUpgrade(socket, 503, 'The control plane is shutting down; try again shortly.');
+        waitingUpgrades.clear();
+        await Promise.all(admitting);
         for (const session of [...sessions.values()]) session.abort(1001, 'The control plane is shutting down');
         await writer.stop();
         wss.close();

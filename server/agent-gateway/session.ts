@@ -22,6 +22,7 @@ import { FrameBudget, type FrameRateLimits } from './frame-budget';
 import { describeBytes, readFrame, type FrameReading } from './frame-reader';
 import type { HeartbeatTarget } from './heartbeat';
 import type { ClusterStateWriter } from './persistence';
+import type { Task } from './scheduler';
 import type { AgentSessionHandle, SessionRegistry } from './registry';
 
 export interface SessionContext {
@@ -34,8 +35,8 @@ export interface SessionContext {
   maxInFlight: number;
   /** How fast one session may send before it is closed. */
   frameRate: FrameRateLimits;
-  /** The cluster's configuration for `welcome`, read fresh; null if the cluster is gone. */
-  loadWelcome(clusterId: number): Promise<WelcomeFrame | null>;
+  /** Runs work for this session in the gateway's slices of event-loop time (scheduler.ts). */
+  schedule(task: Task): void;
   /** The agent's hello was accepted: it is welcomed and can take requests. */
   onAccepted(session: AgentSession): void;
   /** Called once when the session has ended, however it ended; `wasAccepted` if it had got that far. */
@@ -55,6 +56,10 @@ const CLOSE_GRACE_MS = 500;
 const MAX_CLOSE_REASON_BYTES = 123;
 /** An agent's own words (its error frames, its requests' error messages) are cut to this before we log or pass them on. */
 const MAX_AGENT_TEXT_CHARS = 1_024;
+/** Frames one session handles per turn with the scheduler, so a busy agent cannot take a whole slice. */
+const FRAMES_PER_TURN = 16;
+/** Frames queued for one session before its socket is paused. */
+const MAX_QUEUED_FRAMES = 64;
 /** Complaints about one session's frames: a line per kind per this window, the rest counted. */
 const FRAME_LOG_WINDOW_MS = 60_000;
 
@@ -67,8 +72,6 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   readonly tokenId: number;
   readonly openedAt = Date.now();
   ready = false;
-  /** A hello is being answered (the welcome is read from the store). */
-  private welcoming = false;
   private stateStored = false;
   lastHeardAt = this.openedAt;
   lastPingAt = this.openedAt;
@@ -79,9 +82,13 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   private lastSeenPersistedAt = 0;
   private readonly log: Logger;
   private readonly budget: FrameBudget;
-  /** Frames received and not yet handled: they wait while a snapshot is read in slices, in order. */
+  /** Frames received and not yet handled, in order: they wait for the scheduler, and while a snapshot is read. */
   private readonly inbox: { data: RawData; isBinary: boolean }[] = [];
+  /** A turn with the scheduler is booked. */
+  private scheduled = false;
+  /** A frame's work is still running (a snapshot read in slices); the next frames wait for it. */
   private reading = false;
+  private readonly config: AgentIdentity['config'];
   /** Made on the first complaint: most sessions never need one. */
   private frameLog: LogThrottle | undefined;
 
@@ -95,6 +102,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.clusterId = identity.clusterId;
     this.clusterName = identity.clusterName;
     this.tokenId = identity.tokenId;
+    this.config = identity.config;
     this.log = ctx.log.child({ clusterId: identity.clusterId, cluster: identity.clusterName, tokenPrefix: identity.tokenPrefix });
     this.budget = new FrameBudget(ctx.frameRate);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -181,31 +189,53 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       return;
     }
     this.inbox.push({ data, isBinary });
-    if (!this.reading) void this.readInbox();
+    this.updateFlow();
+    this.bookTurn();
   }
 
-  /** Handles queued frames in order; while one is read in slices, the socket is paused. */
-  private async readInbox(): Promise<void> {
-    this.reading = true;
-    try {
-      for (let next = this.inbox.shift(); next && !this.ended; next = this.inbox.shift()) {
-        const work = this.handleFrame(next.data, next.isBinary);
-        if (!work) continue;
-        // Backpressure: the agent's next frames wait in TCP buffers, not in our memory.
-        this.ws.pause();
-        try {
-          await work;
-        } finally {
-          if (!this.ended) this.ws.resume();
-        }
+  private bookTurn(): void {
+    if (this.scheduled || this.reading || this.ended || this.inbox.length === 0) return;
+    this.scheduled = true;
+    this.ctx.schedule(() => this.readInbox());
+  }
+
+  /**
+   * Handles a few queued frames in order, in a turn given by the scheduler. A frame whose
+   * work takes longer (a snapshot read in slices) runs on its own; the next frames wait
+   * for it, and the scheduler goes on with other sessions meanwhile.
+   */
+  private readInbox(): void {
+    this.scheduled = false;
+    for (let handled = 0; handled < FRAMES_PER_TURN && !this.ended; handled++) {
+      const next = this.inbox.shift();
+      if (!next) break;
+      const work = this.handleFrame(next.data, next.isBinary);
+      if (work) {
+        this.reading = true;
+        this.updateFlow();
+        work
+          .catch((error: unknown) => {
+            this.log.error('agent frame handling failed', { error: errorMessage(error) });
+            this.abort(1011, 'The control plane failed to handle a frame');
+          })
+          .finally(() => {
+            this.reading = false;
+            this.updateFlow();
+            this.bookTurn();
+          });
+        return;
       }
-    } catch (error) {
-      this.log.error('agent frame handling failed', { error: errorMessage(error) });
-      this.abort(1011, 'The control plane failed to handle a frame');
-    } finally {
-      this.reading = false;
-      this.inbox.length = 0;
     }
+    this.updateFlow();
+    this.bookTurn();
+  }
+
+  /** Backpressure: while frames pile up or one is being read, the agent's next ones wait in TCP buffers, not here. */
+  private updateFlow(): void {
+    if (this.ended) return;
+    const hold = this.reading || this.inbox.length >= MAX_QUEUED_FRAMES;
+    if (hold && !this.ws.isPaused) this.ws.pause();
+    else if (!hold && this.ws.isPaused) this.ws.resume();
   }
 
   /** A promise when the frame takes more than this turn of the event loop (a snapshot, a hello). */
@@ -247,7 +277,8 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   private dispatch(frame: AgentFrame): Promise<void> | undefined {
     switch (frame.type) {
       case 'hello':
-        return this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
+        this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
+        return undefined;
       case 'snapshot':
         if (!this.requireHello(frame.type)) return undefined;
         this.ctx.writer.enqueue(this.clusterId, { kind: 'snapshot', at: new Date(), state: frame.state, sessionId: this.id });
@@ -273,7 +304,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     }
   }
 
-  private async onHello(protocolVersion: number, agentVersion: string, kubernetesVersion: string): Promise<void> {
+  private onHello(protocolVersion: number, agentVersion: string, kubernetesVersion: string): void {
     if (protocolVersion !== PROTOCOL_VERSION) {
       this.log.warn('agent speaks an unsupported protocol version', { protocolVersion, agentVersion });
       this.close(
@@ -282,29 +313,18 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       );
       return;
     }
-    if (this.ready || this.welcoming) {
+    if (this.ready) {
       this.reject('unexpected_frame', 'hello was already received on this connection');
-      return;
-    }
-    this.welcoming = true;
-    let welcome: WelcomeFrame | null;
-    try {
-      welcome = await this.ctx.loadWelcome(this.clusterId);
-    } catch (error) {
-      this.log.error('could not read the cluster\'s configuration for welcome', { error: errorMessage(error) });
-      // Not the agent's fault: it reconnects and says hello again.
-      this.abort(1011, 'The control plane could not read this cluster\'s configuration; try again');
-      return;
-    } finally {
-      this.welcoming = false;
-    }
-    if (this.ended) return;
-    if (!welcome) {
-      this.close(CLOSE_CODES.revoked, 'This cluster is no longer attached');
       return;
     }
     this.ready = true;
     this.lastSeenPersistedAt = Date.now();
+    const welcome: WelcomeFrame = {
+      type: 'welcome',
+      protocolVersion: PROTOCOL_VERSION,
+      clusterName: this.clusterName,
+      config: { ...this.config, heartbeatIntervalMs: this.ctx.heartbeatIntervalMs },
+    };
     this.send(welcome);
     this.ctx.writer.enqueue(this.clusterId, { kind: 'connected', at: new Date(), agentVersion, kubernetesVersion });
     this.log.info('agent connected', { agentVersion, kubernetesVersion });
@@ -371,6 +391,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       );
     }
     this.pending.clear();
+    this.inbox.length = 0;
     // A replaced session is no longer the cluster's: its end must not mark the cluster
     // Disconnected under the session that replaced it.
     const helloed = this.ready;
