@@ -23,6 +23,8 @@ import { createTestControlPlane } from '@/testing/router-harness';
 export type GatewayTestOptions = Omit<AgentGatewayOptions, 'store' | 'bus' | 'log'> & {
   /** The control plane's logger (tests that count log lines pass a sink logger); silent by default. */
   log?: Logger;
+  /** A store of the test's own (a wrapped one); a fresh test store by default. */
+  store?: Store;
 };
 
 export interface GatewayHarness {
@@ -45,8 +47,8 @@ const EVENT_TYPES: readonly DomainEvent['type'][] = [
 ];
 
 /** A control plane whose gateway flushes every 50 ms unless told otherwise, listening on loopback. */
-export async function startGateway({ log, ...options }: GatewayTestOptions = {}): Promise<GatewayHarness> {
-  const cp = await createTestControlPlane({ ...(log ? { log } : {}), gateway: { flushIntervalMs: 50, ...options } });
+export async function startGateway({ log, store, ...options }: GatewayTestOptions = {}): Promise<GatewayHarness> {
+  const cp = await createTestControlPlane({ ...(log ? { log } : {}), ...(store ? { store } : {}), gateway: { flushIntervalMs: 50, ...options } });
   const events: DomainEvent[] = [];
   for (const type of EVENT_TYPES) cp.bus.subscribe(type, (event) => void events.push(event));
   const server = http.createServer((_req, res) => res.writeHead(404).end());

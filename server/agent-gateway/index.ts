@@ -10,6 +10,11 @@
  * - `cluster.changed` after every committed write of reported state,
  * - `agent.sessionReady` once a session's first snapshot is stored,
  * - `agent.sessionClosed` when an accepted session ends.
+ *
+ * Agents cannot take the control plane down with it: upgrades and frames are handled
+ * in slices of event-loop time (scheduler.ts), frames are bounded per type and read in
+ * slices (frame-reader.ts), each session has a frame and byte budget (frame-budget.ts),
+ * and what agents make us log is cut and throttled.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -205,6 +210,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     const { ok: _ok, ...identity } = auth;
     wss.handleUpgrade(req, socket, head, (ws) => openSession(ws, identity));
   };
+
   /** Upgrades queued for the scheduler; `close` refuses those still waiting. */
   const waitingUpgrades = new Set<PendingUpgrade>();
   const maxWaitingUpgrades = options.maxWaitingUpgrades ?? 10_000;

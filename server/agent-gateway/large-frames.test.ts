@@ -44,18 +44,19 @@ async function nodeCountOf(clusterId: number): Promise<number | null | undefined
 }
 
 describe('a legal large snapshot', () => {
-  it('is read and stored without holding the event loop for long', async () => {
+  // 5,000 nodes is a large cluster (2.2 MiB); 15,000 (6.6 MiB) is near the limit.
+  it.each([5_000, 15_000])('of %i nodes is read and stored without holding the event loop for long', async (nodeCount) => {
     const { clusterId, client } = await helloedClient();
     // Serialised before measuring: the test's own JSON.stringify is not the gateway's time.
-    const full = JSON.stringify({ type: 'snapshot', state: largeClusterState(5_000) });
-    const lessOne = JSON.stringify({ type: 'snapshot', state: largeClusterState(4_999) });
+    const full = JSON.stringify({ type: 'snapshot', state: largeClusterState(nodeCount) });
+    const lessOne = JSON.stringify({ type: 'snapshot', state: largeClusterState(nodeCount - 1) });
     expect(full.length).toBeLessThan(FRAME_LIMITS.snapshot);
 
     // Best of three: a neighbour on a shared machine (the other test worker) can steal a
     // core for a moment, but cannot make the gateway's own slices short three times over.
     const stalls: number[] = [];
-    for (const [text, nodes] of [[full, 5_000], [lessOne, 4_999], [full, 5_000]] as const) {
-      // The test's client shares this process; its send (masking 2.2 MiB) is not the gateway's time either.
+    for (const [text, nodes] of [[full, nodeCount], [lessOne, nodeCount - 1], [full, nodeCount]] as const) {
+      // The test's client shares this process; its send (masking megabytes) is not the gateway's time either.
       client.sendRaw(text);
       const probe = probeEventLoop();
       await waitFor(async () => (await nodeCountOf(clusterId)) === nodes, 15_000, 'snapshot stored');
@@ -63,11 +64,10 @@ describe('a legal large snapshot', () => {
       stalls.push(stallMs);
       if (stallMs < MAX_STALL_MS) break;
     }
-    const stallMs = Math.min(...stalls);
     console.warn(
-      `5,000-node snapshot (${(full.length / 1024 / 1024).toFixed(2)} MiB): longest event-loop stall ${stalls.map((ms) => ms.toFixed(1)).join(' / ')} ms`,
+      `${nodeCount}-node snapshot (${(full.length / 1024 / 1024).toFixed(2)} MiB): longest event-loop stall ${stalls.map((ms) => ms.toFixed(1)).join(' / ')} ms`,
     );
-    expect(stallMs).toBeLessThan(MAX_STALL_MS);
+    expect(Math.min(...stalls)).toBeLessThan(MAX_STALL_MS);
     expect(client.frames.filter(isError)).toEqual([]);
   });
 

@@ -238,7 +238,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     else if (!hold && this.ws.isPaused) this.ws.resume();
   }
 
-  /** A promise when the frame takes more than this turn of the event loop (a snapshot, a hello). */
+  /** A promise when the frame is read over more than this turn of the event loop (a snapshot). */
   private handleFrame(data: RawData, isBinary: boolean): Promise<void> | undefined {
     if (isBinary) {
       this.reject('bad_frame', 'Frames are JSON text; a binary frame was received');
@@ -246,14 +246,18 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     }
     const reading = readFrame(asBuffer(data));
     if (reading instanceof Promise) return reading.then((read) => this.onFrameRead(read));
-    return this.onFrameRead(reading);
+    this.onFrameRead(reading);
+    return undefined;
   }
 
-  private onFrameRead(reading: FrameReading): Promise<void> | undefined {
-    if (this.ended) return undefined;
-    if (reading.ok) return this.dispatch(reading.frame);
+  private onFrameRead(reading: FrameReading): void {
+    if (this.ended) return;
+    if (reading.ok) {
+      this.dispatch(reading.frame);
+      return;
+    }
     this.reject(reading.code, reading.message);
-    if (reading.code !== 'frame_too_large') return undefined;
+    if (reading.code !== 'frame_too_large') return;
     switch (reading.type) {
       case 'snapshot':
         // Sending it again will not help: the agent hears why and backs off.
@@ -271,35 +275,34 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       default:
         break;
     }
-    return undefined;
   }
 
-  private dispatch(frame: AgentFrame): Promise<void> | undefined {
+  private dispatch(frame: AgentFrame): void {
     switch (frame.type) {
       case 'hello':
         this.onHello(frame.protocolVersion, frame.agentVersion, frame.kubernetesVersion);
-        return undefined;
+        return;
       case 'snapshot':
-        if (!this.requireHello(frame.type)) return undefined;
+        if (!this.requireHello(frame.type)) return;
         this.ctx.writer.enqueue(this.clusterId, { kind: 'snapshot', at: new Date(), state: frame.state, sessionId: this.id });
         this.log.debug('snapshot received', { nodes: frame.state.nodes.length });
-        return undefined;
+        return;
       case 'delta':
-        if (!this.requireHello(frame.type)) return undefined;
+        if (!this.requireHello(frame.type)) return;
         this.ctx.writer.enqueue(this.clusterId, { kind: 'delta', at: new Date(), changes: frame.changes });
-        return undefined;
+        return;
       case 'pong':
-        return undefined;
+        return;
       case 'response':
         this.onResponse(frame);
-        return undefined;
+        return;
       case 'error':
         this.logFrameProblem(`agent:${frame.code}`, 'agent reported an error', { code: frame.code, message: agentText(frame.message) });
-        return undefined;
+        return;
       default: {
         const unhandled: never = frame;
         this.log.error('agent frame without a handler', { frame: unhandled });
-        return undefined;
+        return;
       }
     }
   }
