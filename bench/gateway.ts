@@ -30,7 +30,7 @@ import { isAgentConnectRequest, type CommittedChunk } from '@/server/agent-gatew
 import { loadConfig } from '@/server/config';
 import { createControlPlane } from '@/server/control-plane';
 import { createLogger } from '@/server/logger';
-import { mintClusterToken } from '@/server/services/cluster-token';
+import { insertClusters } from '@/testing/gateway-fixtures';
 import type { Engine, Store } from '@/server/store';
 import { listenOnLoopback } from '@/testing/loopback';
 import { clusterState, gpuNode, node, ProtocolClient } from '@/testing/protocol-client';
@@ -168,36 +168,6 @@ async function countWhere(store: Store, ids: number[] | null, status: 'connected
   return row?.n ?? 0;
 }
 
-async function seedClusters(store: Store, clusterCount: number): Promise<{ ids: number[]; tokens: string[] }> {
-  const { clusters, clusterTokens } = store.tables;
-  const ids: number[] = [];
-  const tokens: string[] = [];
-  await store.transaction(async (tx) => {
-    for (let from = 0; from < clusterCount; from += 500) {
-      const names = Array.from({ length: Math.min(500, clusterCount - from) }, (_, i) => `bench-${String(from + i).padStart(5, '0')}`);
-      const rows = await tx
-        .insert(clusters)
-        .values(
-          names.map((name) => ({
-            name,
-            provider: 'generic' as const,
-            region: 'bench-1',
-            prometheusUrl: 'http://prometheus:9090',
-            nodePoolLabel: 'fleetdeck.io/node-pool',
-            gpuTypeLabel: 'fleetdeck.io/gpu-type',
-          })),
-        )
-        .returning({ id: clusters.id, name: clusters.name });
-      rows.sort((a, b) => a.name.localeCompare(b.name));
-      const minted = rows.map(() => mintClusterToken());
-      await tx.insert(clusterTokens).values(rows.map((row, i) => ({ clusterId: row.id, tokenHash: minted[i]?.tokenHash ?? '', prefix: minted[i]?.prefix ?? '' })));
-      ids.push(...rows.map((row) => row.id));
-      tokens.push(...minted.map((m) => m.token));
-    }
-  });
-  return { ids, tokens };
-}
-
 function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -236,7 +206,7 @@ async function runServer(): Promise<void> {
     gateway: { heartbeat, onFlushCommitted: (chunk) => void flushes.push(chunk) },
   });
   const { store, gateway, bus } = cp;
-  const { ids, tokens } = await seedClusters(store, clusterCount);
+  const { ids, tokens } = await insertClusters(store, clusterCount);
   let ready = 0;
   bus.subscribe('agent.sessionReady', () => void ready++);
 

@@ -179,7 +179,7 @@ function nodeArbitrary(schema: z.core.$ZodType, context: Context): fc.Arbitrary<
   if (schema instanceof z.ZodLazy) return inner(schema._zod.def.getter());
   if (schema instanceof z.ZodNull) return fc.constant(null);
   if (schema instanceof z.ZodUndefined) return fc.constant(undefined);
-  // A transform, refine-only custom schema or anything newer: any value at all.
+  // A transform, refine-only custom schema or a kind added later: every value is fair.
   return fc.anything();
 }
 
