@@ -50,6 +50,18 @@ export const taint = z.object({
 });
 export type Taint = z.infer<typeof taint>;
 
+/** One of a node's status conditions as the kubelet reports it (`Ready`, `MemoryPressure`, …). */
+export const nodeCondition = z.object({
+  type: z.string(),
+  /** `True`, `False` or `Unknown`. */
+  status: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  /** ISO-8601 time of the condition's last transition, when the kubelet gave one. */
+  since: z.string().optional(),
+});
+export type NodeCondition = z.infer<typeof nodeCondition>;
+
 export const nodeState = z.object({
   name: z.string().min(1),
   /** Value of the cluster's node-pool label key, or null when the node lacks it. */
@@ -62,6 +74,9 @@ export const nodeState = z.object({
   ready: z.boolean(),
   capacity: z.record(z.string(), z.string()),
   taints: z.array(taint),
+  /** Optional so that agents older than these fields still parse. */
+  kubeletVersion: z.string().optional(),
+  conditions: z.array(nodeCondition).optional(),
 });
 export type NodeState = z.infer<typeof nodeState>;
 

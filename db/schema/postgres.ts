@@ -20,8 +20,10 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { DetectedComponent, IngressClassState, PreflightResult, StorageClassState, Taint } from '@/lib/agent-protocol';
+import type { DetectedComponent, NodeCondition, IngressClassState, PreflightResult, StorageClassState, Taint } from '@/lib/agent-protocol';
+import { ALERT_CONDITIONS, ALERT_STATES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVERY_STATUSES } from '@/lib/alerts';
 import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
+import { CONNECTION_EVENT_KINDS } from '@/lib/connection-history';
 import { ROLES } from '@/lib/permissions';
 import { PROVIDER_IDS } from '@/lib/providers';
 
@@ -195,6 +197,9 @@ export const clusterNodes = pgTable(
     ready: boolean('ready').notNull(),
     capacity: jsonb('capacity').$type<Record<string, string>>().notNull().default({}),
     taints: jsonb('taints').$type<Taint[]>().notNull().default([]),
+    kubeletVersion: text('kubelet_version'),
+    conditions: jsonb('conditions').$type<NodeCondition[]>().notNull().default([]),
+    readySince: instant('ready_since'),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -237,5 +242,118 @@ export const workspaces = pgTable(
     uniqueIndex('workspaces_cluster_name_unique').on(t.clusterId, t.name),
     index('workspaces_environment_idx').on(t.environmentId),
     check('workspaces_name_len', sql`char_length(${t.name}) between 3 and 32`),
+  ],
+);
+
+// ── Connection history ──────────────────────────────────────────────────────
+
+export const connectionEvents = pgTable(
+  'connection_events',
+  {
+    id: id(),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: CONNECTION_EVENT_KINDS }).notNull(),
+    at: instant('at').notNull().default(NOW),
+    reason: text('reason').notNull().default(''),
+    agentVersion: text('agent_version'),
+  },
+  (t) => [
+    index('connection_events_cluster_at_idx').on(t.clusterId, t.at),
+    index('connection_events_at_idx').on(t.at),
+  ],
+);
+
+// ── Alerts ──────────────────────────────────────────────────────────────────
+
+export const notificationChannels = pgTable(
+  'notification_channels',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: CHANNEL_KINDS }).notNull(),
+    urlSealed: text('url_sealed').notNull(),
+    urlHint: text('url_hint').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('notification_channels_name_unique').on(t.name)],
+);
+
+export const alertRules = pgTable(
+  'alert_rules',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    environmentId: integer('environment_id').references(() => environments.id, { onDelete: 'cascade' }),
+    condition: text('condition', { enum: ALERT_CONDITIONS }).notNull(),
+    forMinutes: integer('for_minutes').notNull().default(0),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('alert_rules_name_unique').on(t.name), index('alert_rules_environment_idx').on(t.environmentId)],
+);
+
+export const alertRuleChannels = pgTable(
+  'alert_rule_channels',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.channelId] }), index('alert_rule_channels_channel_idx').on(t.channelId)],
+);
+
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: id(),
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: ALERT_STATES }).notNull().default('firing'),
+    summary: text('summary').notNull(),
+    firedAt: instant('fired_at').notNull(),
+    resolvedAt: instant('resolved_at'),
+  },
+  (t) => [
+    uniqueIndex('alerts_open_unique')
+      .on(t.ruleId, t.clusterId)
+      .where(sql`state = 'firing'`),
+    index('alerts_cluster_idx').on(t.clusterId),
+    index('alerts_fired_at_idx').on(t.firedAt),
+  ],
+);
+
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: id(),
+    alertId: integer('alert_id').references(() => alerts.id, { onDelete: 'cascade' }),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    event: text('event', { enum: DELIVERY_EVENTS }).notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at'),
+    lastError: text('last_error'),
+    responseStatus: integer('response_status'),
+    deliveredAt: instant('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('alert_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('alert_deliveries_channel_idx').on(t.channelId),
+    index('alert_deliveries_alert_idx').on(t.alertId),
   ],
 );

@@ -19,8 +19,10 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import type { DetectedComponent, IngressClassState, PreflightResult, StorageClassState, Taint } from '@/lib/agent-protocol';
+import type { DetectedComponent, NodeCondition, IngressClassState, PreflightResult, StorageClassState, Taint } from '@/lib/agent-protocol';
+import { ALERT_CONDITIONS, ALERT_STATES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVERY_STATUSES } from '@/lib/alerts';
 import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
+import { CONNECTION_EVENT_KINDS } from '@/lib/connection-history';
 import { ROLES } from '@/lib/permissions';
 import { PROVIDER_IDS } from '@/lib/providers';
 
@@ -220,6 +222,11 @@ export const clusterNodes = sqliteTable(
       .$type<Taint[]>()
       .notNull()
       .default([]),
+    kubeletVersion: text('kubelet_version'),
+    /** Status conditions as reported (`Ready`, `MemoryPressure`, …). */
+    conditions: text('conditions', { mode: 'json' }).$type<NodeCondition[]>().notNull().default([]),
+    /** When the node's `Ready` condition last turned True; null while it is not Ready. */
+    readySince: integer('ready_since', { mode: 'timestamp' }),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -282,5 +289,130 @@ export const workspaces = sqliteTable(
     uniqueIndex('workspaces_cluster_name_unique').on(t.clusterId, t.name),
     index('workspaces_environment_idx').on(t.environmentId),
     check('workspaces_name_len', sql`length(${t.name}) between 3 and 32`),
+  ],
+);
+
+// ── Connection history ──────────────────────────────────────────────────────
+
+/** Every agent connect and disconnect with its reason; pruned after 30 days. */
+export const connectionEvents = sqliteTable(
+  'connection_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: CONNECTION_EVENT_KINDS }).notNull(),
+    at: integer('at', { mode: 'timestamp' })
+      .notNull()
+      .default(sql`(unixepoch())`),
+    /** Human words: the close reason, "agent restarted", "control plane stopped", … */
+    reason: text('reason').notNull().default(''),
+    agentVersion: text('agent_version'),
+  },
+  (t) => [
+    index('connection_events_cluster_at_idx').on(t.clusterId, t.at),
+    index('connection_events_at_idx').on(t.at),
+  ],
+);
+
+// ── Alerts ──────────────────────────────────────────────────────────────────
+
+export const notificationChannels = sqliteTable(
+  'notification_channels',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: CHANNEL_KINDS }).notNull(),
+    /** The webhook URL sealed with the control plane's secret key (it is a credential). */
+    urlSealed: text('url_sealed').notNull(),
+    /** What may be shown of the URL: its host and the last characters. */
+    urlHint: text('url_hint').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('notification_channels_name_unique').on(t.name)],
+);
+
+export const alertRules = sqliteTable(
+  'alert_rules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** The environment whose clusters the rule watches; null watches every cluster. */
+    environmentId: integer('environment_id').references(() => environments.id, { onDelete: 'cascade' }),
+    condition: text('condition', { enum: ALERT_CONDITIONS }).notNull(),
+    /** How long the condition must hold before the alert fires. */
+    forMinutes: integer('for_minutes').notNull().default(0),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('alert_rules_name_unique').on(t.name), index('alert_rules_environment_idx').on(t.environmentId)],
+);
+
+export const alertRuleChannels = sqliteTable(
+  'alert_rule_channels',
+  {
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.channelId] }), index('alert_rule_channels_channel_idx').on(t.channelId)],
+);
+
+/** One row per (rule, cluster) incident; at most one firing at a time (deduplication). */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: ALERT_STATES }).notNull().default('firing'),
+    summary: text('summary').notNull(),
+    firedAt: integer('fired_at', { mode: 'timestamp' }).notNull(),
+    resolvedAt: integer('resolved_at', { mode: 'timestamp' }),
+  },
+  (t) => [
+    uniqueIndex('alerts_open_unique')
+      .on(t.ruleId, t.clusterId)
+      .where(sql`state = 'firing'`),
+    index('alerts_cluster_idx').on(t.clusterId),
+    index('alerts_fired_at_idx').on(t.firedAt),
+  ],
+);
+
+/** Each notification sent or to be sent, with its retries: the delivery log. */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null for a channel's test message. */
+    alertId: integer('alert_id').references(() => alerts.id, { onDelete: 'cascade' }),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    event: text('event', { enum: DELIVERY_EVENTS }).notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp' }),
+    /** Our own words for the last failure ("HTTP 500", "timed out after 5 s"); never the response body. */
+    lastError: text('last_error'),
+    responseStatus: integer('response_status'),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('alert_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('alert_deliveries_channel_idx').on(t.channelId),
+    index('alert_deliveries_alert_idx').on(t.alertId),
   ],
 );

@@ -20,6 +20,13 @@ const UNIQUE_RULES: Record<string, UniqueRule> = {
   users_email_unique: { table: 'users', columns: ['email'], field: 'email', message: 'A user with this email already exists' },
   environments_name_unique: { table: 'environments', columns: ['name'], field: 'name', message: 'An environment with this name already exists' },
   clusters_name_unique: { table: 'clusters', columns: ['name'], field: 'name', message: 'A cluster with this name already exists' },
+  notification_channels_name_unique: {
+    table: 'notification_channels',
+    columns: ['name'],
+    field: 'name',
+    message: 'A notification channel with this name already exists',
+  },
+  alert_rules_name_unique: { table: 'alert_rules', columns: ['name'], field: 'name', message: 'An alert rule with this name already exists' },
   workspaces_cluster_name_unique: {
     table: 'workspaces',
     columns: ['cluster_id', 'name'],
