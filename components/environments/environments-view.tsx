@@ -3,8 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCan } from '@/components/auth/session-context';
+import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { EnvironmentForm } from '@/components/environments/environment-form';
-import { Badge, EnvironmentChip } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { type Column, DataTable } from '@/components/ui/data-table';
@@ -33,7 +33,6 @@ export function EnvironmentsView() {
 
   const columns: Column<EnvironmentRow>[] = [
     { id: 'name', header: 'Name', cell: (e) => <EnvironmentChip name={e.name} color={e.color} isProduction={e.isProduction} /> },
-    { id: 'production', header: 'Production', cell: (e) => (e.isProduction ? <Badge tone="red">Production</Badge> : <span className="text-zinc-500">No</span>) },
     { id: 'optimizeFor', header: 'Optimised for', cell: (e) => (e.optimizeFor === 'cost' ? 'Cost' : 'Availability') },
     { id: 'clusters', header: 'Clusters', align: 'right', cell: (e) => e.clusterCount },
     { id: 'workspaces', header: 'Workspaces', align: 'right', cell: (e) => e.workspaceCount },
