@@ -6,9 +6,9 @@
 
 /** `#rrggbb` (or `#rgb`) → [r, g, b] in 0–255, or null when it is not a hex colour. */
 export function parseHexColor(color: string): [number, number, number] | null {
-  const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
-  if (!match) return null;
-  const hex = match[1].length === 3 ? [...match[1]].map((digit) => digit + digit).join('') : match[1];
+  const digits = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())?.[1];
+  if (!digits) return null;
+  const hex = digits.length === 3 ? [...digits].map((digit) => digit + digit).join('') : digits;
   return [0, 2, 4].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];
 }
 
@@ -25,8 +25,8 @@ export function relativeLuminance([r, g, b]: readonly [number, number, number]):
 export function contrastRatio(a: string, b: string): number {
   const [rgbA, rgbB] = [parseHexColor(a), parseHexColor(b)];
   if (!rgbA || !rgbB) return 1;
-  const [lighter, darker] = [relativeLuminance(rgbA), relativeLuminance(rgbB)].sort((x, y) => y - x);
-  return (lighter + 0.05) / (darker + 0.05);
+  const [la, lb] = [relativeLuminance(rgbA), relativeLuminance(rgbB)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
 export const BLACK_TEXT = '#000000';
