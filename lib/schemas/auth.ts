@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/permissions';
-import { MAX_EMAIL, MAX_PASSWORD, recordId, withoutNul } from '@/lib/schemas/limits';
+import { MAX_DISPLAY_NAME, MAX_EMAIL, MAX_PASSWORD, recordId, withoutNul } from '@/lib/schemas/limits';
 
 export const email = z
   .string()
@@ -22,7 +22,7 @@ export const password = z
 
 export const createUserInput = z.object({
   email,
-  name: withoutNul(z.string().trim().min(1, 'Name is required').max(100, 'Name must be at most 100 characters')),
+  name: withoutNul(z.string().trim().min(1, 'Name is required').max(MAX_DISPLAY_NAME, `Name must be at most ${MAX_DISPLAY_NAME} characters`)),
   role: z.enum(ROLES, 'Choose admin or member'),
   password,
 });

@@ -41,11 +41,13 @@ describe('attachClusterInput', () => {
     ['Gpu-west', /start with a lower-case letter/],
     ['gpu_west', /lower-case letters, digits and "-"/],
     ['gpu West', /lower-case letters, digits and "-"/],
+    ['abc-', /must end with a letter or digit/],
+    ['a1-', /must end with a letter or digit/],
   ])('refuses the name %j with a clear message', (name, message) => {
     expect(fieldErrors({ ...valid, name }).name?.[0]).toMatch(message);
   });
 
-  it.each(['abc', 'a'.repeat(35), 'gpu-west-2', 'a1-'])('accepts the name %j', (name) => {
+  it.each(['abc', 'a'.repeat(35), 'gpu-west-2', 'a1-b', 'a--b', 'gpu9'])('accepts the name %j', (name) => {
     expect(fieldErrors({ ...valid, name })).toEqual({});
   });
 
@@ -156,6 +158,17 @@ describe('size limits', () => {
     expect(issues(listClustersInput, { environments: ['x'.repeat(65)] }).environments).toEqual(['A filter value must be at most 64 characters']);
     const addons = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`addon-${i}`, false]));
     expect(issues(attachClusterInput, { ...valid, addons }).addons).toEqual(['At most 50 addons']);
+  });
+
+  it('quotes at most 40 characters of a refused domain or addon id', () => {
+    const domain = 'x'.repeat(240) + '..com';
+    const [message] = issues(attachClusterInput, { ...valid, baseDomains: [domain] }).baseDomains ?? [];
+    expect(message).toMatch(/^"x{39}…" is not a valid domain/);
+    expect(message!.length).toBeLessThan(200);
+    const addons = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${'y'.repeat(60)}-${i}`, true]));
+    const [addonMessage] = issues(attachClusterInput, { ...valid, addons }).addons ?? [];
+    expect(addonMessage).toMatch(/and 47 more$/);
+    expect(addonMessage!.length).toBeLessThan(200);
   });
 
   it('refuses NUL in free text, which PostgreSQL cannot compare', () => {

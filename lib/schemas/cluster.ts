@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { unofferedEnabledAddonIds } from '@/lib/addons/catalog';
 import type { ClusterStatus } from '@/lib/cluster-status';
 import { PROVIDER_IDS } from '@/lib/providers';
-import { MAX_HOST, MAX_LABEL_KEY, MAX_NAME, MAX_PICKED, MAX_URL, recordId, withoutNul } from '@/lib/schemas/limits';
+import { MAX_HOST, MAX_LABEL_KEY, MAX_NAME, MAX_PICKED, MAX_QUOTED, MAX_URL, quoted, recordId, withoutNul } from '@/lib/schemas/limits';
 
 export const DEFAULT_PROMETHEUS_URL = 'http://prometheus-operated.prometheus.svc.cluster.local:9090';
 export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/node-pool';
@@ -23,13 +23,25 @@ export const CLUSTER_STATUS_LABELS: Record<ClusterStatus, string> = {
 
 // ── Fields ──────────────────────────────────────────────────────────────────
 
+export const MIN_CLUSTER_NAME = 3;
+/** Leaves room in the 63-character DNS label for the names derived from it. */
+export const MAX_CLUSTER_NAME = 35;
+/** The rule in words, for the attach form's hint. */
+export const CLUSTER_NAME_RULE = `${MIN_CLUSTER_NAME}–${MAX_CLUSTER_NAME} characters: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit. Unique.`;
+
+/**
+ * A cluster name is a Kubernetes DNS-1123 label (RFC 1123: lower-case alphanumerics and
+ * "-", starting and ending alphanumeric), as the rendered manifests carry it as a label
+ * value; Fleetdeck also asks it to start with a letter and keeps it short.
+ */
 export const clusterName = z
   .string()
   .trim()
-  .min(3, 'Cluster name must be at least 3 characters')
-  .max(35, 'Cluster name must be at most 35 characters')
+  .min(MIN_CLUSTER_NAME, `Cluster name must be at least ${MIN_CLUSTER_NAME} characters`)
+  .max(MAX_CLUSTER_NAME, `Cluster name must be at most ${MAX_CLUSTER_NAME} characters`)
   .regex(/^[a-z]/, 'Cluster name must start with a lower-case letter')
-  .regex(/^[a-z0-9-]*$/, 'Use only lower-case letters, digits and "-"');
+  .regex(/^[a-z0-9-]*$/, 'Use only lower-case letters, digits and "-"')
+  .regex(/[a-z0-9]$/, 'Cluster name must end with a letter or digit (it becomes a Kubernetes label value)');
 
 export const providerId = z.enum(PROVIDER_IDS, 'Choose a provider');
 
@@ -55,17 +67,18 @@ export function baseDomainProblem(domain: string): string | null {
   const host = domain.startsWith('*.') ? domain.slice(2) : domain;
   const labels = host.split('.');
   if (host.length > 253 || labels.length < 2 || !labels.every((label) => DNS_LABEL.test(label))) {
-    return `"${domain}" is not a valid domain: use a host like apps.example.com or a wildcard like *.apps.example.com`;
+    return `${quoted(domain)} is not a valid domain: use a host like apps.example.com or a wildcard like *.apps.example.com`;
   }
   return null;
 }
 
 /** A host, or `*.` and a host. */
 const MAX_BASE_DOMAIN = MAX_HOST + 2;
+export const MAX_BASE_DOMAINS = 20;
 
 export const baseDomains = z
   .array(z.string().trim().max(MAX_BASE_DOMAIN, `A base domain must be at most ${MAX_HOST} characters`).toLowerCase())
-  .max(20, 'At most 20 base domains')
+  .max(MAX_BASE_DOMAINS, `At most ${MAX_BASE_DOMAINS} base domains`)
   .superRefine((all, ctx) => {
     // An oversized one is already refused by its length: its text is not echoed back.
     const domains = all.filter((domain) => domain.length <= MAX_BASE_DOMAIN);
@@ -74,7 +87,7 @@ export const baseDomains = z
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }
     const duplicate = domains.find((domain, i) => domains.indexOf(domain) !== i);
-    if (duplicate) ctx.addIssue({ code: 'custom', message: `"${duplicate}" is listed twice` });
+    if (duplicate) ctx.addIssue({ code: 'custom', message: `${quoted(duplicate)} is listed twice` });
   });
 
 /** The form's text box takes domains separated by commas, spaces or new lines. */
@@ -156,7 +169,9 @@ export const attachClusterInput = z
     }
     const unoffered = unofferedEnabledAddonIds(input.provider, input.addons);
     if (unoffered.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['addons'], message: `Not offered on this provider: ${unoffered.join(', ')}` });
+      const named = unoffered.slice(0, 3).map((id) => (id.length > MAX_QUOTED ? quoted(id) : id));
+      const more = unoffered.length > named.length ? ` and ${unoffered.length - named.length} more` : '';
+      ctx.addIssue({ code: 'custom', path: ['addons'], message: `Not offered on this provider: ${named.join(', ')}${more}` });
     }
   });
 /** What the form holds (defaults not yet applied). */

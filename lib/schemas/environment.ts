@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { recordId } from '@/lib/schemas/limits';
 
+export const MAX_ENVIRONMENT_NAME = 32;
+
 /** Environment names are tags: short, lower-case, readable in a chip. */
 export const environmentName = z
   .string()
   .trim()
   .min(1, 'Name is required')
-  .max(32, 'Name must be at most 32 characters')
+  .max(MAX_ENVIRONMENT_NAME, `Name must be at most ${MAX_ENVIRONMENT_NAME} characters`)
   .regex(/^[a-z][a-z0-9-]*$/, 'Use lower-case letters, digits and "-", starting with a letter');
 
 export const environmentColor = z
@@ -30,6 +32,23 @@ export const updateEnvironmentInput = environmentInput.extend({ id: recordId });
 export type UpdateEnvironmentInput = z.infer<typeof updateEnvironmentInput>;
 
 export const environmentIdInput = z.object({ id: recordId });
+
+/**
+ * Deleting a production environment asks for its name to be typed (checked by the
+ * server); other environments need no confirmName.
+ */
+export const deleteEnvironmentInput = environmentIdInput.extend({
+  confirmName: z.string().trim().max(MAX_ENVIRONMENT_NAME, 'Type the environment name exactly to confirm').optional(),
+});
+export type DeleteEnvironmentInput = z.infer<typeof deleteEnvironmentInput>;
+
+/** What "Optimise for" will mean, shown where it is chosen and listed. */
+export const OPTIMIZE_FOR_LABELS: Record<(typeof OPTIMIZE_FOR)[number], string> = {
+  cost: 'Cost',
+  availability: 'Availability',
+};
+export const OPTIMIZE_FOR_NOTE =
+  'Will drive placement advice (which cluster a workload should run on) in a later release; today it is recorded only.';
 
 /** What a fresh install starts with (editable afterwards). */
 export const DEFAULT_ENVIRONMENTS: readonly EnvironmentInput[] = [

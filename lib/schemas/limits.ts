@@ -19,6 +19,10 @@ export const MAX_PASSWORD = 512;
 export const MAX_URL = 2_048;
 /** Ids a client may pick at once (environments of a cluster, filter chips). */
 export const MAX_PICKED = 100;
+/** A person's display name. */
+export const MAX_DISPLAY_NAME = 100;
+/** How much of a refused value a message may quote: enough to spot it, never the whole paste. */
+export const MAX_QUOTED = 40;
 /** Rows are numbered in 32-bit integer columns on PostgreSQL: a larger id names nothing. */
 export const MAX_ID = 2_147_483_647;
 
@@ -31,4 +35,12 @@ export const recordId = z.number().int().positive().max(MAX_ID, 'No such record'
  */
 export function withoutNul<S extends z.ZodString | z.ZodURL>(schema: S): S {
   return schema.refine((value) => !value.includes('\u0000'), 'Remove the NUL character (U+0000)') as S;
+}
+
+/**
+ * `value` in quotes for an error message, cut to MAX_QUOTED characters: a message says
+ * what is wrong and the limit, and never echoes a pasted novel back to the page.
+ */
+export function quoted(value: string): string {
+  return value.length > MAX_QUOTED ? `"${value.slice(0, MAX_QUOTED - 1)}…"` : `"${value}"`;
 }
