@@ -8,7 +8,7 @@
  * fleet all run, so many agents can share one process.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { CLOSE_CODES, type ClusterState, type WelcomeFrame } from '@/lib/agent-protocol';
+import { CLOSE_CODES, type AgentClusterConfig, type ClusterState, type WelcomeFrame } from '@/lib/agent-protocol';
 import { Backoff, sleep } from '@/agent/backoff';
 import { buildClusterState, type ClusterConfig } from '@/agent/cluster-state';
 import { ClusterReader, loadKubeConfig } from '@/agent/kube/cluster-reader';
@@ -124,6 +124,7 @@ class Agent {
       handlers: createAgentHandlers({
         prometheusUrl: () => this.options.prometheusUrl ?? this.config?.prometheusUrl,
         ensureNamespace: (name, labels) => this.reader.ensureNamespace(name, labels),
+        configure: (config) => this.applyConfig(config),
       }),
     });
     this.done = this.run();
@@ -239,14 +240,33 @@ class Agent {
   }
 
   private applyWelcome(welcome: WelcomeFrame): void {
-    this.config = {
-      nodePoolLabel: welcome.config.nodePoolLabel,
-      gpuTypeLabel: welcome.config.gpuTypeLabel,
-      prometheusUrl: this.options.prometheusUrl ?? welcome.config.prometheusUrl,
-    };
+    this.setConfig(welcome.config);
     // Probes answer in ≤ probeTimeoutMs; the snapshot goes out without waiting and a
     // preflight delta follows, so the attach page shows progress at once.
     void this.refreshProbes(false);
+  }
+
+  /**
+   * `agent.configure`: settings changed on the control plane. Nodes are re-read under the
+   * new label keys and the whole state goes out as a snapshot before the answer, so the
+   * control plane has them when its call returns; a new Prometheus URL is probed after.
+   */
+  private applyConfig(config: AgentClusterConfig): number {
+    this.setConfig(config);
+    const sent = this.session?.resendSnapshot();
+    void this.refreshProbes(false);
+    this.log.info('cluster settings applied', {
+      nodePoolLabel: config.nodePoolLabel,
+      gpuTypeLabel: config.gpuTypeLabel,
+    });
+    return sent?.nodes.length ?? 0;
+  }
+
+  private setConfig(config: AgentClusterConfig): void {
+    const prometheusUrl = this.options.prometheusUrl ?? config.prometheusUrl;
+    // The last probe was of another Prometheus: "not checked yet" until the new one answers.
+    if (this.config && this.config.prometheusUrl !== prometheusUrl) this.prometheus = undefined;
+    this.config = { nodePoolLabel: config.nodePoolLabel, gpuTypeLabel: config.gpuTypeLabel, prometheusUrl };
   }
 
   /** Runs the network probes; `force` re-runs them even if the Prometheus URL has not changed. */

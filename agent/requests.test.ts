@@ -63,6 +63,7 @@ describe('RequestDispatcher', () => {
           ensured.push(name);
           return created;
         },
+        configure: () => 3,
       }),
     });
 
@@ -180,6 +181,18 @@ describe('RequestDispatcher', () => {
     expect(d.requestsInFlight).toBe(0);
   });
 
+  it('applies new cluster settings and answers with the nodes in the snapshot it sent', async () => {
+    const config = { nodePoolLabel: 'pool', gpuTypeLabel: 'gpu', prometheusUrl: 'http://prom:9090' };
+    expect(await makeDispatcher(() => undefined).dispatch(request('agent.configure', config))).toEqual({
+      type: 'response',
+      id: 'r1',
+      ok: true,
+      result: { nodes: 3 },
+    });
+    const missing = await makeDispatcher(() => undefined).dispatch(request('agent.configure', { nodePoolLabel: 'pool' }));
+    expect(missing).toMatchObject({ ok: false, error: { code: 'bad_params' } });
+  });
+
   it('says so when no Prometheus is configured yet', async () => {
     const response = await makeDispatcher(() => undefined).dispatch(request('prometheus.query', { query: 'up' }));
     expect(response).toMatchObject({ ok: false, error: { code: 'unavailable' } });
@@ -190,6 +203,7 @@ describe('RequestDispatcher', () => {
       'prometheus.query': () => new Promise(() => undefined),
       'prometheus.queryRange': () => new Promise(() => undefined),
       'namespace.ensure': () => new Promise(() => undefined),
+      'agent.configure': () => new Promise(() => undefined),
     };
     const d = new RequestDispatcher({ logger, handlers });
     const response = await d.dispatch(request('namespace.ensure', { name: 'x', labels: {} }, 50));

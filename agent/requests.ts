@@ -8,6 +8,7 @@ import {
   agentDeadlineMs,
   agentMethods,
   isAgentMethod,
+  type AgentClusterConfig,
   type AgentMethod,
   type AgentMethodParams,
   type AgentMethodResult,
@@ -82,6 +83,10 @@ function bind(handlers: AgentHandlers, method: AgentMethod, rawParams: unknown):
       const params = parseParams(agentMethods[method].params, rawParams);
       return (signal) => handlers[method](params, signal);
     }
+    case 'agent.configure': {
+      const params = parseParams(agentMethods[method].params, rawParams);
+      return (signal) => handlers[method](params, signal);
+    }
     default: {
       const unserved: never = method;
       throw new RequestError('unknown_method', `method ${String(unserved)} has no handler`);
@@ -151,6 +156,8 @@ export interface HandlerDependencies {
   prometheusUrl: () => string | undefined;
   /** Creates the namespace unless it exists; true when it was created. */
   ensureNamespace: (name: string, labels: Record<string, string>) => Promise<boolean>;
+  /** Takes new cluster settings and sends a fresh snapshot; the number of nodes in it. */
+  configure: (config: AgentClusterConfig) => number;
 }
 
 function requirePrometheus(deps: HandlerDependencies): string {
@@ -183,5 +190,6 @@ export function createAgentHandlers(deps: HandlerDependencies): AgentHandlers {
         throw new RequestError('upstream_error', `Kubernetes API: ${describeKubeError(err)}`);
       }
     },
+    'agent.configure': async (params) => ({ nodes: deps.configure(params) }),
   };
 }

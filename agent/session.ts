@@ -154,6 +154,20 @@ export class AgentSession {
     }, this.options.coalesceMs ?? 100);
   }
 
+  /**
+   * Sends the whole state again now (after new settings changed how it is derived), and
+   * diffs later changes against it. Before the first snapshot nothing is sent: that one
+   * is built from the new settings anyway. Returns the state sent, if any.
+   */
+  resendSnapshot(): ClusterState | undefined {
+    if (!this.lastSent || this.ws?.readyState !== WebSocket.OPEN) return undefined;
+    const state = this.options.currentState();
+    this.lastSent = state;
+    this.send({ type: 'snapshot', state });
+    this.log.info('sent snapshot after new settings', { nodes: state.nodes.length });
+    return state;
+  }
+
   /** Closes the connection (normal closure); `run()` resolves once it is closed. */
   close(): void {
     const ws = this.ws;

@@ -193,6 +193,15 @@ export type PrometheusMatrix = z.infer<typeof prometheusMatrix>;
 
 // ── Requests the control plane makes of the agent ────────────────────────────
 
+/** What the control plane configures in the agent: in `welcome`, and again with `agent.configure`. */
+export const agentClusterConfig = z.object({
+  nodePoolLabel: z.string(),
+  gpuTypeLabel: z.string(),
+  prometheusUrl: z.string(),
+});
+export type AgentClusterConfig = z.infer<typeof agentClusterConfig>;
+
+
 /** Each method's params and result. The agent answers methods it does not know with `unknown_method`. */
 export const agentMethods = {
   'prometheus.query': {
@@ -212,6 +221,17 @@ export const agentMethods = {
   'namespace.ensure': {
     params: z.object({ name: z.string().min(1), labels: z.record(z.string(), z.string()) }),
     result: z.object({ created: z.boolean() }),
+  },
+  /**
+   * The cluster's settings changed after attach: the agent takes the new config (as
+   * `welcome` carries it), re-derives its state and sends a fresh `snapshot` before it
+   * answers, so the control plane stores nodes under the new label keys without a
+   * reconnect. An agent older than this method answers `unknown_method`; the control
+   * plane then closes with `reconnect` and the next `welcome` carries the config.
+   */
+  'agent.configure': {
+    params: agentClusterConfig,
+    result: z.object({ nodes: z.number().int().nonnegative() }),
   },
 } as const;
 export type AgentMethod = keyof typeof agentMethods;
@@ -286,12 +306,7 @@ export const welcomeFrame = z.object({
   type: z.literal('welcome'),
   protocolVersion: z.number().int(),
   clusterName: z.string(),
-  config: z.object({
-    nodePoolLabel: z.string(),
-    gpuTypeLabel: z.string(),
-    prometheusUrl: z.string(),
-    heartbeatIntervalMs: z.number().int().positive(),
-  }),
+  config: agentClusterConfig.extend({ heartbeatIntervalMs: z.number().int().positive() }),
 });
 export type WelcomeFrame = z.infer<typeof welcomeFrame>;
 

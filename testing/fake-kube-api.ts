@@ -497,11 +497,17 @@ export class FakeKubeApi {
     return this.updateNode(name, { metadata: { labels } });
   }
 
-  /** Flips the node's `Ready` condition. */
-  setNodeReady(name: string, ready: boolean): V1Node {
+  /** Flips the node's `Ready` condition, as the kubelet would: new reason, message and transition time. */
+  setNodeReady(name: string, ready: boolean, at: Date = new Date()): V1Node {
     return this.updateNode(name, (node) => {
       for (const condition of node.status?.conditions ?? []) {
-        if (condition.type === 'Ready') condition.status = ready ? 'True' : 'False';
+        if (condition.type !== 'Ready') continue;
+        const status = ready ? 'True' : 'False';
+        if (condition.status !== status) condition.lastTransitionTime = at;
+        condition.status = status;
+        condition.reason = ready ? 'KubeletReady' : 'KubeletNotReady';
+        condition.message = ready ? 'kubelet is posting ready status' : 'container runtime network not ready: NetworkReady=false';
+        condition.lastHeartbeatTime = at;
       }
     });
   }

@@ -8,6 +8,7 @@ import type {
   V1IngressClass,
   V1Namespace,
   V1Node,
+  V1NodeCondition,
   V1Pod,
   V1StorageClass,
   V1Taint,
@@ -46,6 +47,43 @@ export interface NodeOptions {
   /** Memory in GiB; default 128 for CPU nodes, 1024 for GPU nodes. */
   memoryGi?: number;
   kubeletVersion?: string;
+  /** When the Ready condition last changed; default {@link DEFAULT_NODE_SINCE}. */
+  readySince?: Date;
+}
+
+/**
+ * When built nodes' conditions last changed unless told otherwise: a fixed moment, so
+ * what tests and the demo show is the same on every run.
+ */
+export const DEFAULT_NODE_SINCE = new Date('2026-01-05T08:00:00Z');
+
+/**
+ * The kubelet's conditions as a real node reports them: Ready plus the three pressure
+ * conditions (False when healthy), each with the time it last changed. The heartbeat
+ * time moves on every kubelet post; the transition time only when the status flips.
+ */
+export function buildNodeConditions(ready: boolean, since: Date = DEFAULT_NODE_SINCE): V1NodeCondition[] {
+  const pressure = (type: string, reason: string, message: string): V1NodeCondition => ({
+    type,
+    status: 'False',
+    reason,
+    message,
+    lastHeartbeatTime: since,
+    lastTransitionTime: since,
+  });
+  return [
+    pressure('MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    pressure('DiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    pressure('PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    {
+      type: 'Ready',
+      status: ready ? 'True' : 'False',
+      reason: ready ? 'KubeletReady' : 'KubeletNotReady',
+      message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready: NetworkReady=false',
+      lastHeartbeatTime: since,
+      lastTransitionTime: since,
+    },
+  ];
 }
 
 /** A node as the API server returns it: labels, capacity/allocatable, taints, Ready condition. */
@@ -79,14 +117,7 @@ export function buildNode(options: NodeOptions): V1Node {
     status: {
       capacity,
       allocatable: { ...capacity },
-      conditions: [
-        {
-          type: 'Ready',
-          status: ready ? 'True' : 'False',
-          reason: ready ? 'KubeletReady' : 'KubeletNotReady',
-          message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready',
-        },
-      ],
+      conditions: buildNodeConditions(ready, options.readySince),
       nodeInfo: {
         kubeletVersion: options.kubeletVersion ?? 'v1.30.4',
         architecture: 'amd64',

@@ -31,6 +31,34 @@ describe('toNodeState', () => {
     expect(toNodeState(node, keys)).toMatchObject(expected);
   });
 
+  it('reports the kubelet version and every condition with when it last changed', () => {
+    const since = new Date('2026-03-01T10:00:00Z');
+    const state = toNodeState(buildNode({ name: 'n', kubeletVersion: 'v1.31.2-eks-1', ready: false, readySince: since }), keys);
+    expect(state.kubeletVersion).toBe('v1.31.2-eks-1');
+    expect(state.conditions?.map((c) => c.type)).toEqual(['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready']);
+    expect(state.conditions?.find((c) => c.type === 'Ready')).toEqual({
+      type: 'Ready',
+      status: 'False',
+      reason: 'KubeletNotReady',
+      message: 'container runtime network not ready: NetworkReady=false',
+      since: '2026-03-01T10:00:00.000Z',
+    });
+  });
+
+  it('reads transition times from watch events (strings) as from lists (Dates), and leaves heartbeats out', () => {
+    const fromWatch = toNodeState(
+      {
+        metadata: { name: 'w' },
+        status: {
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-03-01T10:00:00Z', lastHeartbeatTime: 'x' } as never],
+        },
+      },
+      keys,
+    );
+    expect(fromWatch.conditions).toEqual([{ type: 'Ready', status: 'True', since: '2026-03-01T10:00:00.000Z' }]);
+    expect(fromWatch.kubeletVersion).toBeUndefined();
+  });
+
   it('reads GPU count from allocatable, not capacity', () => {
     const node = buildGpuNode({ name: 'g', gpuType: 'A100', gpus: 8 });
     if (node.status?.allocatable) node.status.allocatable['nvidia.com/gpu'] = '7';

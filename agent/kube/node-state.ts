@@ -1,8 +1,8 @@
 /**
  * Pure mapping from Kubernetes objects to the protocol's cluster state shapes.
  */
-import type { IngressClassState, NodeState, StorageClassState } from '@/lib/agent-protocol';
-import type { KubeIngressClass, KubeNode, KubeStorageClass } from '@/agent/kube/objects';
+import type { IngressClassState, NodeCondition, NodeState, StorageClassState } from '@/lib/agent-protocol';
+import type { KubeIngressClass, KubeNode, KubeNodeCondition, KubeStorageClass } from '@/agent/kube/objects';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 const DEFAULT_STORAGE_CLASS_ANNOTATIONS = [
@@ -25,8 +25,30 @@ function parseGpuCount(quantity: string | undefined): number {
   return Number.isInteger(count) && count > 0 ? count : 0;
 }
 
+/** An ISO-8601 string from either shape the client hands over; undefined when absent or unreadable. */
+function isoTime(time: Date | string | undefined): string | undefined {
+  if (time === undefined) return undefined;
+  const date = typeof time === 'string' ? new Date(time) : time;
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** Message lines are the kubelet's and can be long; a node row does not need more than this. */
+const MAX_CONDITION_MESSAGE = 300;
+
+function toNodeCondition(condition: KubeNodeCondition): NodeCondition {
+  const since = isoTime(condition.lastTransitionTime);
+  return {
+    type: condition.type,
+    status: condition.status,
+    ...(condition.reason ? { reason: condition.reason } : {}),
+    ...(condition.message ? { message: condition.message.slice(0, MAX_CONDITION_MESSAGE) } : {}),
+    ...(since ? { since } : {}),
+  };
+}
+
 export function toNodeState(node: KubeNode, keys: NodeLabelKeys): NodeState {
   const labels = node.metadata?.labels ?? {};
+  const kubeletVersion = node.status?.nodeInfo?.kubeletVersion;
   return {
     name: node.metadata?.name ?? '',
     nodePool: labels[keys.nodePoolLabel] ?? null,
@@ -39,6 +61,8 @@ export function toNodeState(node: KubeNode, keys: NodeLabelKeys): NodeState {
       ...(t.value !== undefined && t.value !== '' ? { value: t.value } : {}),
       effect: t.effect,
     })),
+    ...(kubeletVersion ? { kubeletVersion } : {}),
+    conditions: (node.status?.conditions ?? []).map(toNodeCondition),
   };
 }
 

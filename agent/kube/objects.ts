@@ -22,8 +22,22 @@ export interface KubeNode extends KubeObject {
   status?: {
     capacity?: Record<string, string>;
     allocatable?: Record<string, string>;
-    conditions?: Array<{ type: string; status: string }>;
+    conditions?: KubeNodeCondition[];
+    nodeInfo?: { kubeletVersion?: string };
   };
+}
+
+/**
+ * A node condition. Times are `Date`s in listed (deserialised) objects and ISO strings
+ * in raw watch events; `lastHeartbeatTime` is deliberately absent: it moves on every
+ * kubelet post, and reading it would turn each post into a delta.
+ */
+export interface KubeNodeCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: Date | string;
 }
 
 export interface KubeStorageClass extends KubeObject {

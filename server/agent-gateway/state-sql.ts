@@ -24,7 +24,7 @@ export type ClusterStateOp =
 export const UNLABELLED_GPU_TYPE = 'unlabelled';
 
 /**
- * Node rows per insert statement (9 bound values each: far below both engines' limits),
+ * Node rows per insert statement (12 bound values each: far below both engines' limits),
  * and between turns of the event loop. On SQLite every statement runs synchronously: a
  * 5,000-node snapshot written in one go held the loop for about 250 ms. Yielding inside
  * the transaction keeps it atomic (the writer's lock is held, readers see the last
@@ -115,13 +115,17 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
       case 'delta':
         for (const [index, change] of op.changes.entries()) {
           if (index > 0 && index % CHANGES_PER_TURN === 0) await nextTurn();
+          // A node turning NotReady (or Ready again, or leaving) moves the cluster's status:
+          // the agent only sends a node when something it reports about it changed.
           if (change.kind === 'node.upsert') {
             await upsertNode(tx, clusterId, change.node, op.at);
             nodesChanged = true;
+            statusInputsChanged = true;
             totals = undefined;
           } else if (change.kind === 'node.delete') {
             await tx.delete(clusterNodes).where(and(eq(clusterNodes.clusterId, clusterId), eq(clusterNodes.name, change.name)));
             nodesChanged = true;
+            statusInputsChanged = true;
             totals = undefined;
           } else {
             applyReportChange(await loadReport(), change);
@@ -213,6 +217,18 @@ export function nodeRowsOf(ops: readonly ClusterStateOp[]): number {
   return rows;
 }
 
+/**
+ * When the node last turned Ready: its Ready condition's transition time while Ready is
+ * True, else null. An agent older than conditions reports none: null as well.
+ */
+export function readySinceOf(node: NodeState): Date | null {
+  if (!node.ready) return null;
+  const since = node.conditions?.find((condition) => condition.type === 'Ready' && condition.status === 'True')?.since;
+  if (!since) return null;
+  const at = new Date(since);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
 function nodeRow(clusterId: number, node: NodeState, at: Date) {
   return {
     clusterId,
@@ -223,6 +239,9 @@ function nodeRow(clusterId: number, node: NodeState, at: Date) {
     ready: node.ready,
     capacity: node.capacity,
     taints: node.taints,
+    kubeletVersion: node.kubeletVersion ?? null,
+    conditions: node.conditions ?? [],
+    readySince: readySinceOf(node),
     updatedAt: at,
   };
 }

@@ -14,13 +14,16 @@ import {
   updateClusterAddonsInput,
   updateClusterEnvironmentsInput,
 } from '@/lib/schemas/cluster';
+import { updateClusterSettingsInput } from '@/lib/schemas/cluster-settings';
+import { listClusterNodesInput } from '@/lib/schemas/nodes';
 import { authorize, visibleScope } from '@/server/access/authorize';
 import { attachCluster } from '@/server/services/clusters/attach';
 import { clusterChanges } from '@/server/services/clusters/changes';
 import { getAttachStatus, getClusterDetail } from '@/server/services/clusters/cluster-detail';
-import { updateClusterAddons, updateClusterEnvironments } from '@/server/services/clusters/cluster-settings';
+import { updateClusterAddons, updateClusterEnvironments, updateClusterSettings } from '@/server/services/clusters/cluster-settings';
 import { fleetFacets, listClusters } from '@/server/services/clusters/fleet-list';
 import { detachCluster, rotateClusterToken } from '@/server/services/clusters/lifecycle';
+import { listClusterNodes } from '@/server/services/clusters/nodes';
 import { fleetOverview } from '@/server/services/clusters/overview';
 import { permissionProcedure, resourceProcedure, router } from '@/server/trpc';
 
@@ -61,6 +64,14 @@ export const clustersRouter = router({
 
   /** The attach page's live panel: status, versions, counts and preflight, not the whole page. */
   attachStatus: onCluster('cluster.read', clusterRef).query(({ ctx, input }) => getAttachStatus(ctx.cp.store.db, input.name)),
+
+  /** The Nodes tab: one page of the cluster's nodes, searched and filtered on the server. */
+  nodes: onCluster('cluster.read', listClusterNodesInput).query(({ ctx, input }) => listClusterNodes(ctx.cp.store.db, input)),
+
+  /** Region, base domains, Prometheus URL and label keys; what the agent works with is pushed to it. */
+  updateSettings: onCluster('cluster.manage', updateClusterSettingsInput).mutation(({ ctx, input }) =>
+    updateClusterSettings(ctx.cp, ctx.actor, input),
+  ),
 
   updateEnvironments: onCluster('cluster.manage', updateClusterEnvironmentsInput).mutation(({ ctx, input }) =>
     updateClusterEnvironments(ctx.cp, ctx.actor, input),

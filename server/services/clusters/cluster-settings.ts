@@ -1,8 +1,17 @@
-/** Changes to an attached cluster's environments and addon choices. */
+/** Changes to an attached cluster's settings, environments and addon choices. */
 import { and, eq, inArray } from 'drizzle-orm';
+import type { ClusterRow } from '@/db/schema';
+import {
+  AGENT_SETTING_FIELDS,
+  CLUSTER_SETTING_FIELDS,
+  type ClusterSettingField,
+  type UpdateClusterSettingsInput,
+} from '@/lib/schemas/cluster-settings';
 import { normaliseAddonChoice, unofferedEnabledAddonIds } from '@/lib/addons/catalog';
 import type { UpdateClusterAddonsInput, UpdateClusterEnvironmentsInput } from '@/lib/schemas/cluster';
+import { AgentCallError } from '@/server/agent-gateway/client';
 import { InvalidError, PreconditionError } from '@/server/errors';
+import { errorMessage } from '@/server/logger';
 import { type Actor, recordAudit } from '@/server/services/audit';
 import { refreshClusterStatus } from '@/server/services/cluster-status';
 import {
@@ -100,4 +109,91 @@ export async function updateClusterAddons(cp: ClusterServices, actor: Actor, inp
   });
   if (result.changed) afterClusterCommit(cp, result.clusterId);
   return { changed: result.changed };
+}
+
+/**
+ * How the agent learnt of new settings:
+ * - `applied`: it took them and sent its state again (nodes under the new label keys);
+ * - `reconnecting`: it could not take them live (an older agent, or no answer in time), so
+ *   its session was closed with `reconnect` and the next `welcome` carries them;
+ * - `next-connect`: no agent is connected; its next `welcome` carries them;
+ * - `not-needed`: nothing the agent works with changed.
+ */
+export type AgentSettingsDelivery = 'applied' | 'reconnecting' | 'next-connect' | 'not-needed';
+
+export interface ClusterSettingsChange extends SettingsChange {
+  changedFields: ClusterSettingField[];
+  agent: AgentSettingsDelivery;
+}
+
+/** Long enough for a snapshot of a large cluster to go out before the answer. */
+const CONFIGURE_DEADLINE_MS = 10_000;
+
+const sameSetting = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Changes the settings the input names; fields left out keep their value. Audited with
+ * the changed fields only. What the agent works with (label keys, Prometheus URL) is
+ * pushed to a connected agent with `agent.configure`, without a reinstall or reconnect.
+ */
+export async function updateClusterSettings(
+  cp: ClusterServices,
+  actor: Actor,
+  input: UpdateClusterSettingsInput,
+): Promise<ClusterSettingsChange> {
+  const { clusters } = cp.store.tables;
+  const result = await cp.store.transaction(async (tx) => {
+    const cluster = await findClusterByName(tx, input.name);
+    const next: Pick<ClusterRow, ClusterSettingField> = {
+      region: input.region ?? cluster.region,
+      baseDomains: input.baseDomains ?? cluster.baseDomains,
+      prometheusUrl: input.prometheusUrl ?? cluster.prometheusUrl,
+      nodePoolLabel: input.nodePoolLabel ?? cluster.nodePoolLabel,
+      gpuTypeLabel: input.gpuTypeLabel ?? cluster.gpuTypeLabel,
+    };
+    if (next.nodePoolLabel === next.gpuTypeLabel) {
+      const field = input.gpuTypeLabel !== undefined ? 'gpuTypeLabel' : 'nodePoolLabel';
+      throw InvalidError.onField(field, 'The node pool and GPU type labels must be different keys');
+    }
+    const changedFields = CLUSTER_SETTING_FIELDS.filter((field) => !sameSetting(next[field], cluster[field]));
+    if (changedFields.length === 0) return { cluster, changedFields };
+
+    const now = new Date();
+    await tx.update(clusters).set({ ...next, updatedAt: now }).where(eq(clusters.id, cluster.id));
+    await recordAudit(tx, actor, {
+      action: 'cluster.settings.update',
+      target: { type: 'cluster', id: cluster.id, label: cluster.name },
+      before: Object.fromEntries(changedFields.map((field) => [field, cluster[field]])),
+      after: Object.fromEntries(changedFields.map((field) => [field, next[field]])),
+    });
+    return { cluster: { ...cluster, ...next }, changedFields };
+  });
+  const { cluster, changedFields } = result;
+  if (changedFields.length === 0) return { changed: false, changedFields, agent: 'not-needed' };
+  afterClusterCommit(cp, cluster.id);
+  const agent = changedFields.some((field) => AGENT_SETTING_FIELDS.includes(field))
+    ? await pushSettingsToAgent(cp, cluster)
+    : 'not-needed';
+  return { changed: true, changedFields, agent };
+}
+
+/** After commit: the stored settings are what the next `welcome` carries, so this only hurries the agent. */
+async function pushSettingsToAgent(cp: ClusterServices, cluster: ClusterRow): Promise<AgentSettingsDelivery> {
+  if (!cp.gateway.isConnected(cluster.id)) return 'next-connect';
+  try {
+    await cp.gateway
+      .agentClient(cluster.id)
+      .call(
+        'agent.configure',
+        { nodePoolLabel: cluster.nodePoolLabel, gpuTypeLabel: cluster.gpuTypeLabel, prometheusUrl: cluster.prometheusUrl },
+        { deadlineMs: CONFIGURE_DEADLINE_MS },
+      );
+    return 'applied';
+  } catch (error) {
+    if (error instanceof AgentCallError && error.failure === 'not_connected') return 'next-connect';
+    cp.log.info('agent could not take new settings live; asking it to reconnect', { clusterId: cluster.id, error: errorMessage(error) });
+    return cp.gateway.reconnect(cluster.id, 'Cluster settings changed: reconnect for the new configuration')
+      ? 'reconnecting'
+      : 'next-connect';
+  }
 }
