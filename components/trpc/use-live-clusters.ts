@@ -2,8 +2,9 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useTRPC } from '@/components/trpc/client';
+import { useLiveConnection } from '@/components/trpc/live-connection';
 
 /** A busy fleet changes many times a second; a page refetches at most this often. */
 const MIN_REFRESH_INTERVAL_MS = 1_000;
@@ -16,17 +17,21 @@ export const LIVE_FALLBACK_POLL_MS = 30_000;
  * connected, snapshot stored, settings changed…) invalidates the page's cluster queries,
  * which refetch what is shown. Narrowed to one cluster when `name` is given. Bursts are
  * folded: the first event refreshes at once, the rest of the second's events once more
- * at its end.
+ * at its end. The stream's health is reported to the LiveConnectionProvider, so a lost
+ * stream shows the stale-data banner instead of a page that silently stops moving.
  */
 export function useLiveClusters(name?: string): void {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const lastRefresh = useRef(0);
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const streamId = useId();
+  const { reportStream, forgetStream } = useLiveConnection();
+  const everConnected = useRef(false);
 
   useEffect(() => () => clearTimeout(pending.current), []);
 
-  useSubscription(
+  const subscription = useSubscription(
     trpc.clusters.onChange.subscriptionOptions(name ? { name } : {}, {
       onData: () => {
         const refresh = () => {
@@ -41,4 +46,13 @@ export function useLiveClusters(name?: string): void {
       },
     }),
   );
+
+  // 'pending' is tRPC's word for an open stream. The first connect is not a loss: only a
+  // stream that was open and is now reconnecting (or failed) makes the page stale.
+  const connected = subscription.status === 'pending';
+  useEffect(() => {
+    if (connected) everConnected.current = true;
+    if (everConnected.current) reportStream(streamId, connected);
+  }, [connected, reportStream, streamId]);
+  useEffect(() => () => forgetStream(streamId), [forgetStream, streamId]);
 }

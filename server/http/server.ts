@@ -12,6 +12,7 @@ import { PRINCIPAL_HEADER, encodePrincipalHeader } from '@/server/access/princip
 import { sessionUserOf } from '@/server/access/principal';
 import { LISTEN_BACKLOG } from '@/server/agent-gateway';
 import type { ControlPlane } from '@/server/control-plane';
+import { REQUEST_PATH_HEADER } from '@/lib/sign-in-return';
 import { errorMessage } from '@/server/logger';
 import { isSecure } from './request-facts';
 import { applyPageHeaders } from './security-headers';
@@ -56,6 +57,8 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
     applyPageHeaders(req, res, { dev, secure: isSecure(req, cp.config) });
     // Pages learn who is calling only from us: whatever a client sent under this name is dropped.
     delete req.headers[PRINCIPAL_HEADER];
+    // The signed-in layout sends a signed-out visitor to sign-in with this as `next` (deep links).
+    req.headers[REQUEST_PATH_HEADER] = req.url ?? '/';
     if (needsPrincipal(req.url ?? '/')) {
       const user = sessionUserOf(await principalOf(cp, req));
       if (user) req.headers[PRINCIPAL_HEADER] = encodePrincipalHeader(user);
