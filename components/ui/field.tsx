@@ -16,6 +16,7 @@ export interface FieldProps {
   label: string;
   /** Shown under the control; also its accessible description. */
   hint?: ReactNode;
+  /** Only the first is shown: one thing to fix at a time, not messages run together. */
   errors?: string[] | undefined;
   required?: boolean;
   className?: string;
@@ -27,7 +28,8 @@ export interface FieldProps {
 export function Field({ label, hint, errors, required, className, children }: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = errors?.length ? `${id}-error` : undefined;
+  const error = errors?.[0];
+  const errorId = error ? `${id}-error` : undefined;
   return (
     <div className={cn('space-y-1', className)}>
       <label htmlFor={id} className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
@@ -45,8 +47,8 @@ export function Field({ label, hint, errors, required, className, children }: Fi
         </p>
       )}
       {errorId && (
-        <p id={errorId} role="alert" className="text-xs font-medium text-red-600 dark:text-red-400">
-          {errors?.join(' ')}
+        <p id={errorId} role="alert" className="text-xs font-medium break-words text-red-600 dark:text-red-400">
+          {error}
         </p>
       )}
     </div>
