@@ -99,6 +99,13 @@ describe('node details reported by the agent', () => {
     }, 10_000, 'gpu-1 NotReady');
     expect(notReady.readySince).toBeNull();
     expect(notReady.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'KubeletNotReady' });
+    // The node arrived in a delta: the cluster's status was derived again, naming it.
+    const { clusters } = h.store.tables;
+    const attention = await waitFor(async () => {
+      const [row] = await h.store.db.select().from(clusters).where(eq(clusters.id, clusterId));
+      return row?.status === 'degraded' ? row : undefined;
+    }, 10_000, 'cluster Degraded');
+    expect(attention.statusReasons).toContain('Node gpu-1 is NotReady');
 
     const back = new Date('2026-11-23T09:00:00Z');
     kube.setNodeReady('gpu-1', true, back);
