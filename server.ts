@@ -5,6 +5,8 @@
 import { ConfigError, loadConfig } from '@/server/config';
 import { createControlPlane, type ControlPlane } from '@/server/control-plane';
 import { startHttpServer, StartupError } from '@/server/http/server';
+import { InstanceLockedError } from '@/server/instance-lock';
+import { claimInstance } from '@/server/startup';
 
 function fail(message: string): never {
   process.stderr.write(`\n  Fleetdeck could not start: ${message}\n\n`);
@@ -13,9 +15,12 @@ function fail(message: string): never {
 
 let controlPlane: ControlPlane;
 try {
-  controlPlane = await createControlPlane(loadConfig(process.env));
+  const config = loadConfig(process.env);
+  // The database lock and the port first: a second start must stop before it writes.
+  const instanceLock = await claimInstance(config);
+  controlPlane = await createControlPlane(config, { instanceLock });
 } catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
+  if (error instanceof ConfigError || error instanceof InstanceLockedError || error instanceof StartupError) fail(error.message);
   throw error;
 }
 const http = await startHttpServer(controlPlane).catch(async (error: unknown) => {

@@ -14,9 +14,11 @@ import { attachClusterInput } from '@/lib/schemas/cluster';
 import { ConfigError, loadConfig } from '@/server/config';
 import { createControlPlane, type ControlPlane } from '@/server/control-plane';
 import { startHttpServer, StartupError } from '@/server/http/server';
+import { InstanceLockedError, type InstanceLock } from '@/server/instance-lock';
 import type { Actor } from '@/server/services/audit';
 import { attachCluster } from '@/server/services/clusters/attach';
 import { rotateClusterToken } from '@/server/services/clusters/lifecycle';
+import { claimInstance } from '@/server/startup';
 
 const DEMO_PASSWORD = 'fleetdeck-demo';
 
@@ -40,11 +42,26 @@ try {
   throw error;
 }
 
-if (!process.argv.includes('--no-build')) {
-  execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit' });
+// Before the build and before the database is opened: a second demo started while one
+// runs must not rebuild the app under it or rewrite its clusters' sessions (issue 9, finding 1).
+let instanceLock: InstanceLock;
+try {
+  instanceLock = await claimInstance(config);
+} catch (error) {
+  if (error instanceof InstanceLockedError || error instanceof StartupError) fail(error.message);
+  throw error;
 }
 
-const cp: ControlPlane = await createControlPlane(config);
+if (!process.argv.includes('--no-build')) {
+  try {
+    execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit' });
+  } catch {
+    await instanceLock.release();
+    fail('the dashboard build failed (see above).');
+  }
+}
+
+const cp: ControlPlane = await createControlPlane(config, { instanceLock });
 const http = await startHttpServer(cp).catch(async (error: unknown) => {
   await cp.close();
   if (error instanceof StartupError) fail(error.message);

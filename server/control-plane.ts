@@ -6,12 +6,16 @@
  * process-wide singleton, so a test builds a control plane of its own with the parts
  * it needs.
  */
+import { createAlertEngine, type AlertEngine, type AlertEngineOptions } from '@/server/alerts';
 import { createAgentGateway, type AgentGateway, type AgentGatewayOptions } from '@/server/agent-gateway';
 import { createSignInThrottle, type SignInThrottle } from '@/server/auth/sign-in-throttle';
 import { bootstrap } from '@/server/bootstrap';
 import type { ControlPlaneConfig } from '@/server/config';
 import { createInProcessBus, type EventBus } from '@/server/events/bus';
+import { acquireInstanceLock, type InstanceLock } from '@/server/instance-lock';
 import { createLogger, errorMessage, type Logger } from '@/server/logger';
+import { createSecretBox, type SecretBox } from '@/server/secrets/secret-box';
+import { loadSecretKey } from '@/server/secrets/secret-key';
 import { openStore, type Store } from '@/server/store';
 
 export interface ControlPlane {
@@ -22,6 +26,10 @@ export interface ControlPlane {
   readonly signInThrottle: SignInThrottle;
   /** Agent sessions: the WebSocket endpoint for the HTTP server, and calls into clusters for services. */
   readonly gateway: AgentGateway;
+  /** Seals and opens stored credentials (notification channel URLs) with the control plane's secret key. */
+  readonly secrets: SecretBox;
+  /** Alert evaluation and notification delivery (server/alerts). */
+  readonly alerts: AlertEngine;
   /** Ends agent sessions, writes what is pending, closes the store. */
   close(): Promise<void>;
 }
@@ -29,27 +37,50 @@ export interface ControlPlane {
 export interface ControlPlaneParts {
   /** Defaults to a JSON-lines logger at `config.logLevel`. */
   log?: Logger;
-  /** An already open store (tests); otherwise opened from `config.database`. */
+  /**
+   * An already open store (tests); otherwise opened from `config.database` under the
+   * database's instance lock. A caller passing a store owns that database alone.
+   */
   store?: Store;
+  /** The instance lock, when the entry point took it before anything else (server.ts, demo). */
+  instanceLock?: InstanceLock;
   /** Gateway timings (tests and benchmarks shorten them). */
   gateway?: Omit<AgentGatewayOptions, 'store' | 'bus' | 'log'>;
+  /** The secret key (tests); otherwise `FLEETDECK_SECRET_KEY` or the key file beside the SQLite database. */
+  secretKey?: Buffer;
+  /** Alerting's clock and timings (tests drive time themselves). */
+  alerts?: Pick<AlertEngineOptions, 'clock' | 'tickMs' | 'deliveryTimeoutMs'>;
   /** Skip the first-start admin and environments (router tests create their own users). */
   skipBootstrap?: boolean;
 }
 
 export async function createControlPlane(config: ControlPlaneConfig, parts: ControlPlaneParts = {}): Promise<ControlPlane> {
   const log = parts.log ?? createLogger(config.logLevel);
-  const store = parts.store ?? (await openStore(config.database));
+  // First: on PostgreSQL without FLEETDECK_SECRET_KEY this refuses to start (ConfigError).
+  const secretKey = parts.secretKey ?? loadSecretKey(config, log);
+  // Before the store opens: migrations, bootstrap and the gateway's sweep of sessions left
+  // "connected" by a previous run write only in the process that holds the database.
+  const instanceLock = parts.store ? parts.instanceLock : (parts.instanceLock ?? (await acquireInstanceLock(config.database)));
+  let store: Store;
+  try {
+    store = parts.store ?? (await openStore(config.database));
+  } catch (error) {
+    await instanceLock?.release();
+    throw error;
+  }
   try {
     if (!parts.skipBootstrap) await bootstrap(store, config.bootstrapAdmin, log);
   } catch (error) {
     await store.close();
+    await instanceLock?.release();
     throw error;
   }
   const bus = createInProcessBus((error, event) =>
     log.error('event subscriber failed', { event: event.type, error: errorMessage(error) }),
   );
   const gateway = await createAgentGateway({ ...parts.gateway, store, bus, log });
+  const secrets = createSecretBox(secretKey);
+  const alerts = createAlertEngine({ ...parts.alerts, store, log, bus, secrets, publicUrl: config.publicUrl });
 
   return {
     config,
@@ -58,9 +89,13 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
     bus,
     signInThrottle: createSignInThrottle(),
     gateway,
+    secrets,
+    alerts,
     async close() {
+      await alerts.stop();
       await gateway.close();
       await store.close();
+      await instanceLock?.release();
     },
   };
 }

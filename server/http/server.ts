@@ -42,6 +42,30 @@ function needsPrincipal(url: string): boolean {
   return !url.startsWith('/_next/') && !url.startsWith('/favicon');
 }
 
+function listenOrExplain(server: Server, port: number, hostname: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`Port ${port} is already in use. Stop what runs there, or start Fleetdeck with PORT=<another port>.`)
+          : error,
+      );
+    });
+    server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, resolve);
+  });
+}
+
+/**
+ * Binds the port and lets it go again: entry points call it before building or opening
+ * anything, so a second start on a taken port stops before it has changed a thing.
+ */
+export async function assertPortFree(hostname: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listenOrExplain(probe, port, hostname);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 export async function startHttpServer(cp: ControlPlane, options: HttpServerOptions = {}): Promise<HttpServer> {
   const hostname = options.hostname ?? cp.config.hostname;
   const port = options.port ?? cp.config.port;
@@ -79,16 +103,7 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
   const upgradeRoutes = { gateway: cp.gateway, dev, nextUpgrade };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => routeUpgrade(req, socket, head, upgradeRoutes));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new StartupError(`Port ${port} is already in use. Stop what runs there, or start Fleetdeck with PORT=<another port>.`)
-          : error,
-      );
-    });
-    server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, resolve);
-  });
+  await listenOrExplain(server, port, hostname);
   const bound = (server.address() as AddressInfo).port;
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${bound}`;
   log.info('control plane listening', { url, dev, engine: cp.store.engine });
