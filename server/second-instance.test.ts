@@ -34,7 +34,7 @@ interface Exit {
 
 function run(entry: string, args: string[], env: Record<string, string>): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const childEnv: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'info', ...env };
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...env };
     // '' unsets: the child must not inherit an engine from the caller's environment.
     for (const [key, value] of Object.entries(childEnv)) if (value === '') delete childEnv[key];
     const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
