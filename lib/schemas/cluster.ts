@@ -234,8 +234,10 @@ export const listClustersInput = z.object({
   providers: filterList(providerId),
   statuses: filterList(z.enum(CLUSTER_STATUSES)),
   regions: filterList(filterValue),
-  /** Substring of the cluster name. */
+  /** Substring of the cluster name or of one of its GPU types ("h100"). */
   search: withoutNul(z.string().trim().max(100, 'Search must be at most 100 characters')).default(''),
+  /** Only clusters someone should look at now: degraded or disconnected (ANDed with `statuses`). */
+  needsAttention: z.boolean().default(false),
   sort: z.enum(CLUSTER_SORT_COLUMNS).default('name'),
   direction: z.enum(SORT_DIRECTIONS).default('asc'),
   /** 1-based. */
