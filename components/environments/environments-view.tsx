@@ -12,11 +12,25 @@ import { Dialog } from '@/components/ui/dialog';
 import { PageHeader } from '@/components/ui/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
+import { OPTIMIZE_FOR_LABELS, OPTIMIZE_FOR_NOTE } from '@/lib/schemas/environment';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
 
 type EnvironmentRow = RouterOutputs['environments']['list'][number];
 type Editing = { mode: 'create' } | { mode: 'edit'; env: EnvironmentRow } | null;
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "used by 2 clusters and 1 workspace", or null when nothing carries the environment. */
+export function usedBy(env: Pick<EnvironmentRow, 'clusterCount' | 'workspaceCount'>): string | null {
+  const parts = [
+    env.clusterCount > 0 ? plural(env.clusterCount, 'cluster', 'clusters') : null,
+    env.workspaceCount > 0 ? plural(env.workspaceCount, 'workspace', 'workspaces') : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length ? `Used by ${parts.join(' and ')}` : null;
+}
 
 export function EnvironmentsView() {
   const trpc = useTRPC();
@@ -33,7 +47,15 @@ export function EnvironmentsView() {
 
   const columns: Column<EnvironmentRow>[] = [
     { id: 'name', header: 'Name', cell: (e) => <EnvironmentChip name={e.name} color={e.color} isProduction={e.isProduction} /> },
-    { id: 'optimizeFor', header: 'Optimised for', cell: (e) => (e.optimizeFor === 'cost' ? 'Cost' : 'Availability') },
+    {
+      id: 'optimizeFor',
+      header: 'Optimised for',
+      cell: (e) => (
+        <span title={OPTIMIZE_FOR_NOTE}>
+          {OPTIMIZE_FOR_LABELS[e.optimizeFor]} <span className="text-xs text-zinc-500 dark:text-zinc-400">(placement advice later)</span>
+        </span>
+      ),
+    },
     { id: 'clusters', header: 'Clusters', align: 'right', cell: (e) => e.clusterCount },
     { id: 'workspaces', header: 'Workspaces', align: 'right', cell: (e) => e.workspaceCount },
   ];
@@ -42,16 +64,33 @@ export function EnvironmentsView() {
       id: 'actions',
       header: 'Actions',
       align: 'right',
-      cell: (e) => (
-        <div className="flex justify-end gap-1">
-          <Button variant="ghost" size="sm" aria-label={`Edit ${e.name}`} onClick={() => (update.reset(), setEditing({ mode: 'edit', env: e }))}>
-            Edit
-          </Button>
-          <Button variant="ghost" size="sm" aria-label={`Delete ${e.name}`} onClick={() => (remove.reset(), setDeleting(e))}>
-            Delete
-          </Button>
-        </div>
-      ),
+      cell: (e) => {
+        const inUse = usedBy(e);
+        const reasonId = `env-${e.id}-in-use`;
+        return (
+          <div className="flex items-center justify-end gap-1">
+            {inUse && (
+              <span id={reasonId} className="text-xs text-zinc-500 dark:text-zinc-400">
+                {inUse}: remove it from them to delete
+              </span>
+            )}
+            <Button variant="ghost" size="sm" aria-label={`Edit ${e.name}`} onClick={() => (update.reset(), setEditing({ mode: 'edit', env: e }))}>
+              Edit
+            </Button>
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label={`Delete ${e.name}`}
+              aria-describedby={inUse ? reasonId : undefined}
+              disabled={inUse !== null}
+              title={inUse ? `${inUse}; remove it from them first` : undefined}
+              onClick={() => (remove.reset(), setDeleting(e))}
+            >
+              Delete
+            </Button>
+          </div>
+        );
+      },
     });
   }
 
@@ -60,11 +99,7 @@ export function EnvironmentsView() {
       <PageHeader
         title="Environments"
         description="Tags for clusters and workspaces. A cluster carries several; a workspace exactly one."
-        actions={
-          canManage && (
-            <Button onClick={() => (create.reset(), setEditing({ mode: 'create' }))}>New environment</Button>
-          )
-        }
+        actions={canManage && <Button onClick={() => (create.reset(), setEditing({ mode: 'create' }))}>New environment</Button>}
       />
       {list.isPending ? (
         <LoadingState label="Loading environments…" />
@@ -76,11 +111,7 @@ export function EnvironmentsView() {
         <DataTable label="Environments" columns={columns} rows={list.data} rowKey={(e) => e.id} />
       )}
 
-      <Dialog
-        open={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing?.mode === 'edit' ? `Edit ${editing.env.name}` : 'New environment'}
-      >
+      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing?.mode === 'edit' ? `Edit ${editing.env.name}` : 'New environment'}>
         {editing?.mode === 'create' && (
           <EnvironmentForm
             submitLabel="Create environment"
@@ -103,15 +134,22 @@ export function EnvironmentsView() {
       </Dialog>
 
       <ConfirmDialog
+        // A fresh dialog per environment, so a name typed for one never arms another.
+        key={deleting?.id ?? 'none'}
         open={deleting !== null}
-        title={`Delete environment ${deleting?.name ?? ''}?`}
-        description="Clusters and workspaces must not carry it. This cannot be undone; the audit trail keeps the record."
+        title={`Delete ${deleting?.isProduction ? 'production ' : ''}environment ${deleting?.name ?? ''}?`}
+        description={
+          deleting?.isProduction
+            ? 'This is a production environment. This cannot be undone; the audit trail keeps the record.'
+            : 'This cannot be undone; the audit trail keeps the record.'
+        }
+        typeToConfirm={deleting?.isProduction ? deleting.name : undefined}
         confirmLabel="Delete environment"
         destructive
         pending={remove.isPending}
         error={remove.error ? errorMessage(remove.error) : null}
         onCancel={() => setDeleting(null)}
-        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+        onConfirm={(typed) => deleting && remove.mutate({ id: deleting.id, confirmName: deleting.isProduction ? typed : undefined })}
       />
     </>
   );

@@ -9,7 +9,8 @@ import { FormError } from '@/components/ui/states';
 export interface ConfirmDialogProps {
   open: boolean;
   onCancel: () => void;
-  onConfirm: () => void;
+  /** Given what was typed when `typeToConfirm` is set (the server may check it too). */
+  onConfirm: (typed: string) => void;
   title: string;
   description: ReactNode;
   confirmLabel: string;
@@ -34,13 +35,14 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       open={open}
       onClose={close}
       title={title}
-      description={description}
+      // Names and emails can be long single words: they wrap rather than widen the dialog.
+      description={description ? <div className="break-words">{description}</div> : undefined}
       footer={
         <>
           <Button variant="secondary" onClick={close}>
             Cancel
           </Button>
-          <Button variant={destructive ? 'danger' : 'primary'} disabled={!armed} pending={pending} onClick={onConfirm}>
+          <Button variant={destructive ? 'danger' : 'primary'} disabled={!armed} pending={pending} onClick={() => onConfirm(typed)}>
             {confirmLabel}
           </Button>
         </>

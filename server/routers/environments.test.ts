@@ -99,6 +99,19 @@ describe('environments router', () => {
     expect(row?.after).toBeNull();
   });
 
+  it('when a production environment is deleted, then its name must be typed to confirm', async () => {
+    const env = await h.asAdmin.environments.create({ ...valid, isProduction: true });
+    for (const confirmName of [undefined, 'gpu-researc']) {
+      const error = await rejection(h.asAdmin.environments.delete({ id: env.id, confirmName }));
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(fieldErrorsOf(error).confirmName).toEqual(['"gpu-research" is a production environment: type its name to confirm']);
+    }
+    expect(await rowCount()).toBe(1);
+    expect(await auditCount()).toBe(1);
+    await h.asAdmin.environments.delete({ id: env.id, confirmName: 'gpu-research' });
+    expect(await rowCount()).toBe(0);
+  });
+
   it('when an environment is in use by a cluster or workspace, then delete is refused naming them', async () => {
     const env = await h.asAdmin.environments.create(valid);
     await h.store.transaction(async (tx) => {

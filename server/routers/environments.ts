@@ -1,4 +1,4 @@
-import { environmentIdInput, environmentInput, updateEnvironmentInput } from '@/lib/schemas/environment';
+import { deleteEnvironmentInput, environmentInput, updateEnvironmentInput } from '@/lib/schemas/environment';
 import {
   createEnvironment,
   deleteEnvironment,
@@ -16,11 +16,11 @@ export const environmentsRouter = router({
     type: 'environment',
     id: input.id,
   })).mutation(({ ctx, input }) => updateEnvironment(ctx.cp.store, ctx.actor, input)),
-  delete: resourceProcedure('environment.manage', 'environment', environmentIdInput, (input) => ({
+  delete: resourceProcedure('environment.manage', 'environment', deleteEnvironmentInput, (input) => ({
     type: 'environment',
     id: input.id,
   })).mutation(async ({ ctx, input }) => {
-    await deleteEnvironment(ctx.cp.store, ctx.actor, input.id);
+    await deleteEnvironment(ctx.cp.store, ctx.actor, input.id, input.confirmName);
     return { ok: true as const };
   }),
 });

@@ -3,7 +3,7 @@ import type { EnvironmentRow } from '@/db/schema';
 import type { EnvironmentInput, UpdateEnvironmentInput } from '@/lib/schemas/environment';
 import { visibleScope } from '@/server/access/authorize';
 import type { Principal } from '@/server/access/principal';
-import { ConflictError, NotFoundError, PreconditionError } from '@/server/errors';
+import { ConflictError, InvalidError, NotFoundError, PreconditionError } from '@/server/errors';
 import { tablesOf, type Db, type Store } from '@/server/store';
 import { type Actor, recordAudit } from '@/server/services/audit';
 
@@ -92,12 +92,18 @@ export async function updateEnvironment(store: Store, actor: Actor, input: Updat
   });
 }
 
-/** Refused while any cluster or workspace carries the environment (the message says which). */
-export async function deleteEnvironment(store: Store, actor: Actor, id: number): Promise<void> {
+/**
+ * Refused while any cluster or workspace carries the environment (the message says which),
+ * and for a production environment unless its name was typed to confirm.
+ */
+export async function deleteEnvironment(store: Store, actor: Actor, id: number, confirmName?: string): Promise<void> {
   await store.transaction(async (tx) => {
     const { clusterEnvironments, clusters, environments, workspaces } = tablesOf(tx);
     const [env] = await tx.select().from(environments).where(eq(environments.id, id)).limit(1);
     if (!env) throw new NotFoundError('That environment no longer exists');
+    if (env.isProduction && confirmName !== env.name) {
+      throw InvalidError.onField('confirmName', `"${env.name}" is a production environment: type its name to confirm`);
+    }
     const usedByClusters = (
       await tx
         .select({ name: clusters.name })
