@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/field';
 import { FormError } from '@/components/ui/states';
 import { useSchemaForm } from '@/components/ui/use-schema-form';
+import { useUnsavedChangesWarning } from '@/components/ui/use-unsaved-changes';
 import { type ChangePasswordInput, changePasswordInput } from '@/lib/schemas/auth';
 import { useTRPC } from '@/components/trpc/client';
 
@@ -15,7 +16,13 @@ export function ChangePasswordForm() {
   const trpc = useTRPC();
   const [values, setValues] = useState<ChangePasswordInput>(BLANK);
   const change = useMutation(trpc.auth.changePassword.mutationOptions({ onSuccess: () => setValues(BLANK) }));
-  const { fieldErrors, formError, parse } = useSchemaForm(changePasswordInput, change.error);
+  const { fieldErrors, formError, parse, fieldChanged, formRef } = useSchemaForm(changePasswordInput, change.error);
+  useUnsavedChangesWarning(values.currentPassword !== '' || values.newPassword !== '');
+
+  const set = (key: keyof ChangePasswordInput, value: string) => {
+    setValues((current) => ({ ...current, [key]: value }));
+    fieldChanged(key);
+  };
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -24,16 +31,14 @@ export function ChangePasswordForm() {
   }
 
   return (
-    <form onSubmit={submit} noValidate className="max-w-sm space-y-4">
+    <form ref={formRef} onSubmit={submit} noValidate className="max-w-sm space-y-4">
       <Field label="Current password" errors={fieldErrors.currentPassword}>
         {(c) => (
-          <Input {...c} type="password" autoComplete="current-password" value={values.currentPassword} onChange={(e) => setValues({ ...values, currentPassword: e.target.value })} />
+          <Input {...c} type="password" autoComplete="current-password" value={values.currentPassword} onChange={(e) => set('currentPassword', e.target.value)} />
         )}
       </Field>
       <Field label="New password" errors={fieldErrors.newPassword} hint="At least 12 characters. Your other sessions are signed out.">
-        {(c) => (
-          <Input {...c} type="password" autoComplete="new-password" value={values.newPassword} onChange={(e) => setValues({ ...values, newPassword: e.target.value })} />
-        )}
+        {(c) => <Input {...c} type="password" autoComplete="new-password" value={values.newPassword} onChange={(e) => set('newPassword', e.target.value)} />}
       </Field>
       <FormError message={formError} />
       {change.isSuccess && (

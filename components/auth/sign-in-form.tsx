@@ -17,7 +17,7 @@ export function SignInForm({ destination }: { destination: string }) {
     // A full navigation, so the server layout reads the new session cookie.
     trpc.auth.signIn.mutationOptions({ onSuccess: () => window.location.assign(destination) }),
   );
-  const { fieldErrors, formError, parse } = useSchemaForm(signInInput, signIn.error);
+  const { fieldErrors, formError, parse, fieldChanged, formRef } = useSchemaForm(signInInput, signIn.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -25,15 +25,15 @@ export function SignInForm({ destination }: { destination: string }) {
     if (parsed) signIn.mutate(parsed);
   }
   return (
-    <form onSubmit={submit} noValidate className="space-y-4">
+    <form ref={formRef} onSubmit={submit} noValidate className="space-y-4">
       <Field label="Email" errors={fieldErrors.email}>
         {(control) => (
-          <Input {...control} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+          <Input {...control} type="email" autoComplete="username" value={email} onChange={(e) => (setEmail(e.target.value), fieldChanged('email'))} autoFocus />
         )}
       </Field>
       <Field label="Password" errors={fieldErrors.password}>
         {(control) => (
-          <Input {...control} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <Input {...control} type="password" autoComplete="current-password" value={password} onChange={(e) => (setPassword(e.target.value), fieldChanged('password'))} />
         )}
       </Field>
       <FormError message={formError} />

@@ -16,6 +16,15 @@ import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
 
 type UserRow = RouterOutputs['users']['list'][number];
+interface RoleChange {
+  user: UserRow;
+  role: Role;
+}
+
+const ROLE_CHANGE_MEANS: Record<Role, string> = {
+  admin: 'Admins manage the whole fleet: clusters, environments, users and the audit trail.',
+  member: 'Members see only what they are granted and can no longer manage the fleet or its users.',
+};
 
 /** Admins manage people here: invite, change roles, deactivate (never delete). */
 export function UsersView() {
@@ -25,9 +34,10 @@ export function UsersView() {
   const list = useQuery(trpc.users.list.queryOptions());
   const [creating, setCreating] = useState(false);
   const [toggling, setToggling] = useState<UserRow | null>(null);
+  const [roleChange, setRoleChange] = useState<RoleChange | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
   const create = useMutation(trpc.users.create.mutationOptions({ onSuccess: () => (setCreating(false), refresh()) }));
-  const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSettled: refresh }));
+  const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSuccess: () => setRoleChange(null), onSettled: refresh }));
   const setActive = useMutation(trpc.users.setActive.mutationOptions({ onSuccess: () => (setToggling(null), refresh()) }));
 
   const columns: Column<UserRow>[] = [
@@ -43,7 +53,8 @@ export function UsersView() {
           value={u.role}
           // Changing your own role is left to another admin: one slip would lock you out.
           disabled={setRole.isPending || u.id === me.id}
-          onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value as Role })}
+          // Nothing is saved until the dialog is confirmed; the select keeps showing the saved role.
+          onChange={(e) => (setRole.reset(), setRoleChange({ user: u, role: e.target.value as Role }))}
         >
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -76,7 +87,6 @@ export function UsersView() {
         <h2 className="text-base font-semibold">Users</h2>
         <Button onClick={() => (create.reset(), setCreating(true))}>New user</Button>
       </div>
-      {setRole.error && <ErrorState message={errorMessage(setRole.error)} />}
       {list.isPending ? (
         <LoadingState label="Loading users…" />
       ) : list.isError ? (
@@ -89,6 +99,26 @@ export function UsersView() {
           <UserForm pending={create.isPending} error={create.error} onSubmit={(v) => create.mutate(v)} onCancel={() => setCreating(false)} />
         )}
       </Dialog>
+      <ConfirmDialog
+        open={roleChange !== null}
+        title={roleChange ? `Make ${roleChange.user.name || roleChange.user.email} ${roleChange.role === 'admin' ? 'an admin' : 'a member'}?` : ''}
+        description={
+          roleChange && (
+            <>
+              <p>
+                {roleChange.user.email}: {roleChange.user.role} → {roleChange.role}.
+              </p>
+              <p className="mt-1">{ROLE_CHANGE_MEANS[roleChange.role]} It takes effect on their next request.</p>
+            </>
+          )
+        }
+        confirmLabel={roleChange?.role === 'admin' ? 'Make admin' : 'Make member'}
+        destructive={roleChange?.role === 'member'}
+        pending={setRole.isPending}
+        error={setRole.error ? errorMessage(setRole.error) : null}
+        onCancel={() => setRoleChange(null)}
+        onConfirm={() => roleChange && setRole.mutate({ id: roleChange.user.id, role: roleChange.role })}
+      />
       <ConfirmDialog
         open={toggling !== null}
         title={toggling?.active ? `Deactivate ${toggling.email}?` : `Reactivate ${toggling?.email ?? ''}?`}
