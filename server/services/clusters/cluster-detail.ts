@@ -3,12 +3,21 @@
  * part the attach page's live panel needs. Never the token or its hash: only the
  * active token's prefix and when it was minted.
  */
-import { and, asc, count, desc, eq, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import type { ClusterRow } from '@/db/schema';
 import { resolveAddonStates, type AddonStateView } from '@/lib/addons/addon-state';
 import { addonDefault, findAddon, overlapWarning, type AddonGroup } from '@/lib/addons/catalog';
 import type { PreflightResult } from '@/lib/agent-protocol';
-import { clusterPrerequisites, tickPrerequisites, type TickedPrerequisite } from '@/lib/prerequisites';
+import { missingNodesReason } from '@/lib/agent-warnings';
+import {
+  clusterPrerequisites,
+  gpuTypeLabelFixes,
+  MAX_FIX_NODE_NAMES,
+  tickPrerequisites,
+  withGpuLabelFixes,
+  type TickedPrerequisite,
+} from '@/lib/prerequisites';
+import { connectionOf } from '@/server/services/cluster-status';
 import { tablesOf, type Db } from '@/server/store';
 import { clusterEnvironmentRows, clusterWorkspaces, findClusterByName } from '@/server/services/clusters/shared';
 
@@ -39,12 +48,38 @@ async function clusterReport(db: Db, clusterId: number) {
   return report;
 }
 
-/** The checklist ticked from the agent's preflight; every item pending before its first snapshot. */
-function prerequisitesOf(cluster: ClusterRow, preflight: readonly PreflightResult[] | null): TickedPrerequisite[] {
-  return tickPrerequisites(
+/**
+ * The checklist ticked from the agent's preflight; every item pending before its first
+ * snapshot. While GPU nodes lack the GPU-type label, the item carries the exact
+ * `kubectl label` commands for them (two small reads, only then).
+ */
+async function prerequisitesOf(db: Db, cluster: ClusterRow, preflight: readonly PreflightResult[] | null): Promise<TickedPrerequisite[]> {
+  const ticked = tickPrerequisites(
     clusterPrerequisites({ provider: cluster.provider, nodePoolLabel: cluster.nodePoolLabel, gpuTypeLabel: cluster.gpuTypeLabel }),
     preflight,
   );
+  const gpuLabelsFail = preflight?.some((result) => result.id === 'gpu-type-labels' && result.status === 'fail') ?? false;
+  if (!gpuLabelsFail) return ticked;
+  const { clusterNodes } = tablesOf(db);
+  const gpuNodes = and(eq(clusterNodes.clusterId, cluster.id), gt(clusterNodes.gpuCount, 0));
+  const [unlabelled, [counted], labelled] = await Promise.all([
+    db
+      .select({ name: clusterNodes.name, nodePool: clusterNodes.nodePool })
+      .from(clusterNodes)
+      .where(and(gpuNodes, isNull(clusterNodes.gpuType)))
+      .orderBy(asc(clusterNodes.name))
+      .limit(MAX_FIX_NODE_NAMES),
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(clusterNodes)
+      .where(and(gpuNodes, isNull(clusterNodes.gpuType))),
+    db
+      .selectDistinct({ nodePool: clusterNodes.nodePool, gpuType: sql<string>`${clusterNodes.gpuType}` })
+      .from(clusterNodes)
+      .where(and(gpuNodes, isNotNull(clusterNodes.gpuType))),
+  ]);
+  const fixes = gpuTypeLabelFixes({ gpuTypeLabel: cluster.gpuTypeLabel, unlabelled, unlabelledCount: counted?.n ?? 0, labelled });
+  return withGpuLabelFixes(ticked, fixes);
 }
 
 async function nodePoolsOf(db: Db, clusterId: number): Promise<NodePoolSummary[]> {
@@ -124,15 +159,19 @@ export async function getClusterDetail(db: Db, name: string) {
       gpuCount: cluster.gpuCount,
       gpusByType: cluster.gpusByType,
       createdAt: cluster.createdAt,
+      /** `connected` while an agent session is open: what it reports is current, not a snapshot of the past. */
+      agentConnection: connectionOf(cluster.connectedAt, cluster.disconnectedAt),
     },
     environments,
     workspaces,
     addons,
-    prerequisites: prerequisitesOf(cluster, preflight),
+    prerequisites: await prerequisitesOf(db, cluster, preflight),
     /** Null until the agent's first snapshot. */
     report: report
       ? {
           snapshotAt: report.snapshotAt,
+          /** When anything the agent reports (beyond nodes) last changed. */
+          changedAt: report.updatedAt,
           namespaceCount: report.namespaces.length,
           storageClasses: report.storageClasses,
           ingressClasses: report.ingressClasses,
@@ -142,6 +181,8 @@ export async function getClusterDetail(db: Db, name: string) {
         }
       : null,
     nodePools,
+    /** Why the agent reported no nodes (its Kubernetes API unreachable, or refused), when it said. */
+    missingNodesReason: report ? missingNodesReason(report.warnings) : null,
     /** Last-known node data stays visible when the agent is gone, marked stale. */
     nodesStale: cluster.status === 'disconnected',
     token,
@@ -176,6 +217,6 @@ export async function getAttachStatus(db: Db, name: string) {
     gpuCount: cluster.gpuCount,
     gpusByType: cluster.gpusByType,
     /** The preflight results, ticked into the provider's checklist (pending before the snapshot). */
-    prerequisites: prerequisitesOf(cluster, snapshotAt && report ? report.preflight : null),
+    prerequisites: await prerequisitesOf(db, cluster, snapshotAt && report ? report.preflight : null),
   };
 }
