@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FLEET_QUERY, fleetQueryString, parseFleetQuery } from '@/components/clusters/fleet-query';
+import { DEFAULT_FLEET_QUERY, fleetQueryString, isFiltered, parseFleetQuery, toggled, withoutFilters } from '@/components/clusters/fleet-query';
 
 describe('fleet query in the URL', () => {
   it('reads filters, search, sort and paging', () => {
@@ -12,6 +12,7 @@ describe('fleet query in the URL', () => {
       statuses: ['degraded'],
       regions: ['us-east-1'],
       search: 'gpu',
+      needsAttention: false,
       sort: 'nodeCount',
       direction: 'desc',
       page: 3,
@@ -32,5 +33,26 @@ describe('fleet query in the URL', () => {
     const text = fleetQueryString(query);
     expect(text).toBe('?env=prod&q=a+b&sort=gpuCount&page=2');
     expect(parseFleetQuery(new URLSearchParams(text))).toEqual(query);
+  });
+
+  it('reads and writes the needs-attention filter and several statuses and environments', () => {
+    const query = { ...DEFAULT_FLEET_QUERY, needsAttention: true, statuses: ['degraded' as const, 'disconnected' as const], environments: ['prod', 'staging'] };
+    const text = fleetQueryString(query);
+    expect(text).toBe('?env=prod%2Cstaging&status=degraded%2Cdisconnected&attention=1');
+    expect(parseFleetQuery(new URLSearchParams(text))).toEqual(query);
+    expect(parseFleetQuery(new URLSearchParams('attention=yes')).needsAttention).toBe(false);
+  });
+
+  it('knows when the list is filtered and clears filters but not the sort', () => {
+    expect(isFiltered(DEFAULT_FLEET_QUERY)).toBe(false);
+    expect(isFiltered({ ...DEFAULT_FLEET_QUERY, needsAttention: true })).toBe(true);
+    expect(isFiltered({ ...DEFAULT_FLEET_QUERY, sort: 'gpuCount', page: 3 })).toBe(false);
+    const cleared = withoutFilters({ ...DEFAULT_FLEET_QUERY, statuses: ['degraded'], search: 'x', sort: 'gpuCount', page: 4 });
+    expect(cleared).toEqual({ ...DEFAULT_FLEET_QUERY, sort: 'gpuCount' });
+  });
+
+  it('toggles a value in a multi-select', () => {
+    expect(toggled(['a'], 'b')).toEqual(['a', 'b']);
+    expect(toggled(['a', 'b'], 'a')).toEqual(['b']);
   });
 });

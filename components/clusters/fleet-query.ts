@@ -1,6 +1,6 @@
 /**
  * The fleet view's state lives in the URL query string so a link reproduces the view:
- * `/clusters?env=prod&provider=aws-eks&status=degraded&region=us-east-1&q=gpu&sort=nodeCount&dir=desc&page=2`.
+ * `/clusters?env=prod&provider=aws-eks&status=degraded&region=us-east-1&q=gpu&attention=1&sort=nodeCount&dir=desc&page=2`.
  * Lists are comma-separated. Unknown or malformed values are dropped, not errors: a
  * stale bookmark still opens.
  */
@@ -15,6 +15,7 @@ export const DEFAULT_FLEET_QUERY: FleetQuery = {
   statuses: [],
   regions: [],
   search: '',
+  needsAttention: false,
   sort: 'name',
   direction: 'asc',
   page: 1,
@@ -42,6 +43,7 @@ export function parseFleetQuery(params: URLSearchParams): FleetQuery {
     statuses: oneOf(CLUSTER_STATUSES, list(params, 'status')),
     regions: list(params, 'region'),
     search: (params.get('q') ?? '').trim().slice(0, 100),
+    needsAttention: params.get('attention') === '1',
     sort: oneOf(CLUSTER_SORT_COLUMNS, [sort])[0] ?? DEFAULT_FLEET_QUERY.sort,
     direction: params.get('dir') === 'desc' ? 'desc' : 'asc',
     page: Number.isFinite(page) && page > 0 ? page : 1,
@@ -57,10 +59,30 @@ export function fleetQueryString(query: FleetQuery): string {
   if (query.statuses.length) params.set('status', query.statuses.join(','));
   if (query.regions.length) params.set('region', query.regions.join(','));
   if (query.search) params.set('q', query.search);
+  if (query.needsAttention) params.set('attention', '1');
   if (query.sort !== DEFAULT_FLEET_QUERY.sort) params.set('sort', query.sort);
   if (query.direction !== DEFAULT_FLEET_QUERY.direction) params.set('dir', query.direction);
   if (query.page !== 1) params.set('page', String(query.page));
   if (query.pageSize !== DEFAULT_FLEET_QUERY.pageSize) params.set('size', String(query.pageSize));
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** Whether anything narrows the list (sort and paging do not). */
+export function isFiltered(query: FleetQuery): boolean {
+  return (
+    query.environments.length + query.providers.length + query.statuses.length + query.regions.length > 0 ||
+    query.search !== '' ||
+    query.needsAttention
+  );
+}
+
+/** The query with every filter cleared; sort and page size kept. */
+export function withoutFilters(query: FleetQuery): FleetQuery {
+  return { ...query, environments: [], providers: [], statuses: [], regions: [], search: '', needsAttention: false, page: 1 };
+}
+
+/** `values` with `value` added, or removed when it is there: a multi-select's toggle. */
+export function toggled<T>(values: readonly T[], value: T): T[] {
+  return values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
 }

@@ -6,18 +6,18 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { useCan } from '@/components/auth/session-context';
 import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
-import { type FleetQuery, fleetQueryString, parseFleetQuery } from '@/components/clusters/fleet-query';
+import { type FleetQuery, fleetQueryString, isFiltered, parseFleetQuery, toggled, withoutFilters } from '@/components/clusters/fleet-query';
 import { formatGpusByType, formatNodes, NOT_REPORTED, providerLabel } from '@/components/clusters/format';
 import { NoClustersYet } from '@/components/clusters/no-clusters-yet';
-import { EnvironmentChip } from '@/components/ui/badge';
+import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { Button } from '@/components/ui/button';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { Field, Input, Select } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
-import { errorMessage } from '@/lib/form-errors';
 import { PROVIDER_IDS } from '@/lib/providers';
 import { CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, type ClusterSortColumn, FLEET_PAGE_SIZES } from '@/lib/schemas/cluster';
+import { cn } from '@/lib/cn';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 import type { RouterOutputs } from '@/components/trpc/types';
@@ -70,21 +70,41 @@ export function FleetView() {
   const list = useQuery(trpc.clusters.list.queryOptions(query, { refetchInterval: LIVE_FALLBACK_POLL_MS, placeholderData: keepPreviousData }));
   const facets = useQuery(trpc.clusters.facets.queryOptions(undefined, { refetchInterval: LIVE_FALLBACK_POLL_MS }));
 
-  const navigate = (next: FleetQuery) => router.replace(`${pathname}${fleetQueryString(next)}`, { scroll: false });
+  // Filters, sort and page each add a history entry, so Back steps back through them.
+  const navigate = (next: FleetQuery) => router.push(`${pathname}${fleetQueryString(next)}`, { scroll: false });
   // Any change of filter or search starts again at page 1.
   const refine = (change: Partial<FleetQuery>) => navigate({ ...query, ...change, page: 1 });
 
   const [searchText, setSearchText] = useState(query.search);
+  // Back/forward to an entry with another search: the box shows that entry's search.
+  const [shownSearch, setShownSearch] = useState(query.search);
+  if (shownSearch !== query.search) {
+    setShownSearch(query.search);
+    setSearchText(query.search);
+  }
   useEffect(() => {
     if (searchText.trim() === query.search) return;
-    const timer = setTimeout(() => refine({ search: searchText.trim() }), SEARCH_DEBOUNCE_MS);
+    // Typing replaces the entry rather than adding one per pause.
+    const timer = setTimeout(
+      () => router.replace(`${pathname}${fleetQueryString({ ...query, search: searchText.trim(), page: 1 })}`, { scroll: false }),
+      SEARCH_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
-    // `refine` closes over the current query; re-running on its identity would loop.
+    // `query` is rebuilt every render; re-running on its identity would loop.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchText, query.search]);
 
-  const filtered =
-    query.environments.length + query.providers.length + query.statuses.length + query.regions.length > 0 || query.search !== '';
+  // A page number past the end (an old link, a fleet that shrank): the server answered with
+  // the last page; the address is corrected to match, without a new history entry.
+  const servedPage = list.data?.page;
+  useEffect(() => {
+    if (servedPage !== undefined && !list.isPlaceholderData && servedPage !== query.page) {
+      router.replace(`${pathname}${fleetQueryString({ ...query, page: servedPage })}`, { scroll: false });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [servedPage, query.page, list.isPlaceholderData]);
+
+  const filtered = isFiltered(query);
 
   return (
     <>
@@ -103,15 +123,16 @@ export function FleetView() {
         }
       />
 
-      <div role="search" aria-label="Filter clusters" className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      <div role="search" aria-label="Filter clusters" className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
         <Field label="Search clusters">
-          {(c) => <Input {...c} type="search" placeholder="Name contains…" value={searchText} onChange={(e) => setSearchText(e.target.value)} />}
+          {(c) => <Input {...c} type="search" placeholder="Name or GPU type…" value={searchText} onChange={(e) => setSearchText(e.target.value)} />}
         </Field>
-        <FilterSelect
+        <MultiSelectFilter
           label="Environment"
-          value={query.environments[0] ?? ''}
-          options={(facets.data?.environments ?? []).map((env) => ({ value: env.name, label: `${env.name} (${env.count})` }))}
-          onChange={(value) => refine({ environments: value ? [value] : [] })}
+          selected={query.environments}
+          options={(facets.data?.environments ?? []).map((env) => ({ value: env.name, label: env.name, count: env.count }))}
+          onToggle={(value) => refine({ environments: toggled(query.environments, value) })}
+          onClear={() => refine({ environments: [] })}
         />
         <FilterSelect
           label="Provider"
@@ -122,14 +143,17 @@ export function FleetView() {
           }))}
           onChange={(value) => refine({ providers: PROVIDER_IDS.filter((id) => id === value) })}
         />
-        <FilterSelect
+        <MultiSelectFilter
           label="Status"
-          value={query.statuses[0] ?? ''}
+          selected={query.statuses}
           options={CLUSTER_STATUSES.map((status) => ({
-            value: status,
-            label: `${CLUSTER_STATUS_LABELS[status]} (${facets.data?.statuses.find((s) => s.value === status)?.count ?? 0})`,
+            value: status as string,
+            label: CLUSTER_STATUS_LABELS[status],
+            count: facets.data?.statuses.find((s) => s.value === status)?.count ?? 0,
           }))}
-          onChange={(value) => refine({ statuses: CLUSTER_STATUSES.filter((status) => status === value) })}
+          // Kept in the statuses' own order, so the same choice is always the same URL.
+          onToggle={(value) => refine({ statuses: CLUSTER_STATUSES.filter((status) => (status === value) !== query.statuses.includes(status)) })}
+          onClear={() => refine({ statuses: [] })}
         />
         <FilterSelect
           label="Region"
@@ -137,18 +161,28 @@ export function FleetView() {
           options={(facets.data?.regions ?? []).map((region) => ({ value: region.value, label: `${region.value} (${region.count})` }))}
           onChange={(value) => refine({ regions: value ? [value] : [] })}
         />
+        <label className="flex items-center gap-2 self-end pb-2 text-sm">
+          <input
+            type="checkbox"
+            className="size-4 rounded border-zinc-300 accent-indigo-600"
+            checked={query.needsAttention}
+            onChange={(e) => refine({ needsAttention: e.target.checked })}
+          />
+          Needs attention
+          <span className="text-xs text-zinc-500">(degraded, disconnected)</span>
+        </label>
       </div>
 
       {list.isPending ? (
         <LoadingState label="Loading clusters…" />
       ) : list.isError ? (
-        <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
+        <ErrorState error={list.error} onRetry={() => list.refetch()} />
       ) : list.data.total === 0 ? (
         filtered ? (
           <EmptyState
             title="No cluster matches these filters"
             action={
-              <Button variant="secondary" onClick={() => (setSearchText(''), navigate({ ...query, environments: [], providers: [], statuses: [], regions: [], search: '', page: 1 }))}>
+              <Button variant="secondary" onClick={() => (setSearchText(''), navigate(withoutFilters(query)))}>
                 Clear filters
               </Button>
             }
@@ -177,6 +211,66 @@ export function FleetView() {
         </>
       )}
     </>
+  );
+}
+
+/**
+ * A filter where several values may be chosen: a disclosure of checkboxes, its summary
+ * naming what is chosen. A value from a shared link that no longer exists still shows.
+ */
+function MultiSelectFilter({
+  label,
+  selected,
+  options,
+  onToggle,
+  onClear,
+}: {
+  label: string;
+  selected: readonly string[];
+  options: { value: string; label: string; count: number }[];
+  onToggle: (value: string) => void;
+  onClear: () => void;
+}) {
+  const known = new Set(options.map((o) => o.value));
+  const all = [...options, ...selected.filter((value) => !known.has(value)).map((value) => ({ value, label: value, count: 0 }))];
+  const chosen = all.filter((o) => selected.includes(o.value)).map((o) => o.label);
+  return (
+    <div className="text-sm">
+      <span className="mb-1 block font-medium" id={`filter-${label}`}>
+        {label}
+      </span>
+      <details className="group relative">
+        <summary
+          aria-describedby={`filter-${label}`}
+          className="flex h-9 cursor-pointer list-none items-center justify-between gap-2 rounded-md border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          <span className="truncate">{chosen.length === 0 ? 'All' : chosen.join(', ')}</span>
+          <span aria-hidden className="text-zinc-500">▾</span>
+        </summary>
+        <fieldset className="absolute z-20 mt-1 max-h-72 w-full min-w-48 overflow-auto rounded-md border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+          <legend className="sr-only">{label}</legend>
+          {all.map((option) => (
+            <label key={option.value} className="flex items-center gap-2 rounded px-1 py-1 hover:bg-zinc-50 dark:hover:bg-zinc-800">
+              <input
+                type="checkbox"
+                className="size-4 accent-indigo-600"
+                checked={selected.includes(option.value)}
+                onChange={() => onToggle(option.value)}
+              />
+              <span className="min-w-0 flex-1 truncate" title={option.label}>
+                {option.label}
+              </span>
+              <span className="tabular-nums text-zinc-500">{option.count}</span>
+            </label>
+          ))}
+          {selected.length > 0 && (
+            <button type="button" className={cn('mt-1 w-full rounded px-1 py-1 text-left text-xs text-indigo-700 underline dark:text-indigo-300')} onClick={onClear}>
+              Clear {label.toLowerCase()}
+            </button>
+          )}
+        </fieldset>
+      </details>
+    </div>
   );
 }
 

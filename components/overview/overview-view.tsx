@@ -8,11 +8,10 @@ import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
 import { fleetQueryString, DEFAULT_FLEET_QUERY } from '@/components/clusters/fleet-query';
 import { formatCount, providerLabel } from '@/components/clusters/format';
 import { NoClustersYet } from '@/components/clusters/no-clusters-yet';
-import { EnvironmentChip } from '@/components/ui/badge';
+import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
-import { errorMessage } from '@/lib/form-errors';
 import { CLUSTER_STATUS_LABELS } from '@/lib/schemas/cluster';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
@@ -78,7 +77,7 @@ export function OverviewView() {
     return (
       <>
         {header}
-        <ErrorState message={errorMessage(overview.error)} onRetry={() => overview.refetch()} />
+        <ErrorState error={overview.error} onRetry={() => overview.refetch()} />
       </>
     );
   }
@@ -103,12 +102,17 @@ export function OverviewView() {
         <Stat label="Clusters" value={formatCount(data.totals.clusters)} href="/clusters" />
         <Stat label="Nodes Ready" value={`${formatCount(data.totals.readyNodes)} / ${formatCount(data.totals.nodes)}`} />
         <Stat label="GPUs" value={formatCount(data.totals.gpus)} />
-        <Stat label="Need attention" value={formatCount(data.needingAttentionTotal)} tone={data.needingAttentionTotal > 0 ? 'warn' : 'ok'} />
+        <Stat
+          label="Need attention"
+          value={formatCount(data.needingAttentionTotal)}
+          tone={data.needingAttentionTotal > 0 ? 'warn' : 'ok'}
+          href={fleetLink({ statuses: ['disconnected', 'degraded', 'awaiting_agent'], sort: 'status' })}
+        />
       </section>
 
       <section aria-labelledby="attention-title" className="mb-6 space-y-3">
         <h2 id="attention-title" className="text-sm font-semibold">
-          Needing attention
+          Needing attention <span className="font-normal text-zinc-500">· production first</span>
         </h2>
         {data.needingAttention.length === 0 ? (
           <EmptyState title="Every cluster is connected and healthy" />
@@ -117,7 +121,7 @@ export function OverviewView() {
             <DataTable label="Clusters needing attention" columns={ATTENTION_COLUMNS} rows={data.needingAttention} rowKey={(c) => c.id} />
             {data.needingAttentionTotal > data.needingAttention.length && (
               <p className="text-sm">
-                <Link href={fleetLink({ sort: 'status' })} className="underline">
+                <Link href={fleetLink({ statuses: ['disconnected', 'degraded', 'awaiting_agent'], sort: 'status' })} className="underline">
                   All {data.needingAttentionTotal} clusters needing attention
                 </Link>
               </p>

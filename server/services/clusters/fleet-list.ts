@@ -4,7 +4,7 @@
  * page costs the same with 50 or 50,000 node rows behind it. Every statement is written
  * in the SQL both engines share, and only over the clusters the caller may see.
  */
-import { and, asc, count, desc, eq, exists, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { ClusterRow, Tables } from '@/db/schema';
 import type { ClusterStatus } from '@/lib/cluster-status';
 import type { ClusterSortColumn, ListClustersQuery } from '@/lib/schemas/cluster';
@@ -61,15 +61,23 @@ function padded(digits: SQL): SQL {
   return sql`substr('000000' || ${digits}, length(${digits}) + 1, 6)`;
 }
 
+/** What follows the first `.` after `part` (`part` being the digits `text` starts with). */
+function afterDot(text: SQL, part: SQL): SQL {
+  return sql`substr(${text}, length(${part}) + 2)`;
+}
+
 /**
- * "v1.30.2" as "000001000030": major and minor compare as numbers ("1.9" < "1.10"),
- * and a missing version stays null.
+ * "v1.30.2-eks-1" as "000001000030000002": major, minor and patch each compare as numbers
+ * ("1.9" < "1.10", "1.30.2" < "1.30.10"); anything after the patch is ignored, a missing
+ * part counts as 0, and a missing version stays null.
  */
 function kubernetesVersionKey({ clusters }: Tables): SQL {
   const version = sql`ltrim(${clusters.kubernetesVersion}, 'v')`;
   const major = leadingDigits(version);
-  const afterMajor = sql`substr(${version}, length(${major}) + 2)`;
-  return sql`(${padded(major)} || ${padded(leadingDigits(afterMajor))})`;
+  const afterMajor = afterDot(version, major);
+  const minor = leadingDigits(afterMajor);
+  const patch = leadingDigits(afterDot(afterMajor, minor));
+  return sql`(${padded(major)} || ${padded(minor)} || ${padded(patch)})`;
 }
 
 function sortExpression(tables: Tables, column: ClusterSortColumn): SQL {
@@ -94,13 +102,46 @@ function containsPattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-function filtersOf(db: Db, principal: Principal, query: ListClustersQuery): SQL | undefined {
-  const { clusters, clusterEnvironments, environments } = tablesOf(db);
+/** Statuses the "needs attention" filter keeps: someone should look now. */
+export const NEEDS_ATTENTION_STATUSES = ['degraded', 'disconnected'] as const satisfies readonly ClusterStatus[];
+
+/** At most this many distinct GPU types are matched by one search: far more than any fleet has. */
+const MAX_MATCHED_GPU_TYPES = 50;
+
+/**
+ * The GPU types (as nodes report them) whose name contains `search`. Read from the small
+ * set of distinct types (an index-only scan), so the cluster query then matches exact
+ * keys of `gpus_by_type` on the clusters row instead of walking every node per cluster.
+ */
+async function gpuTypesMatching(db: Db, search: string): Promise<string[]> {
+  const { clusterNodes } = tablesOf(db);
+  const rows = await db
+    .selectDistinct({ gpuType: clusterNodes.gpuType })
+    .from(clusterNodes)
+    .where(sql`lower(${clusterNodes.gpuType}) like ${containsPattern(search)} escape '\\'`)
+    .limit(MAX_MATCHED_GPU_TYPES);
+  return rows.flatMap((row) => (row.gpuType ? [row.gpuType] : []));
+}
+
+/** `gpus_by_type` has `gpuType` as a key. Its values are counts, so a quoted string in its JSON text can only be a key. */
+function hasGpuType({ clusters }: Tables, gpuType: string): SQL {
+  const quotedKey = `%${JSON.stringify(gpuType).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return sql`cast(${clusters.gpusByType} as text) like ${quotedKey} escape '\\'`;
+}
+
+async function filtersOf(db: Db, principal: Principal, query: ListClustersQuery): Promise<SQL | undefined> {
+  const tables = tablesOf(db);
+  const { clusters, clusterEnvironments, environments } = tables;
   const filters: (SQL | undefined)[] = [visibleClustersOn(principal, clusters.id)];
   if (query.providers.length) filters.push(inArray(clusters.provider, query.providers));
   if (query.statuses.length) filters.push(inArray(clusters.status, query.statuses));
+  if (query.needsAttention) filters.push(inArray(clusters.status, NEEDS_ATTENTION_STATUSES));
   if (query.regions.length) filters.push(inArray(clusters.region, query.regions));
-  if (query.search) filters.push(sql`lower(${clusters.name}) like ${containsPattern(query.search)} escape '\\'`);
+  if (query.search) {
+    const byName = sql`lower(${clusters.name}) like ${containsPattern(query.search)} escape '\\'`;
+    const gpuTypes = await gpuTypesMatching(db, query.search);
+    filters.push(or(byName, ...gpuTypes.map((gpuType) => hasGpuType(tables, gpuType))));
+  }
   if (query.environments.length) {
     const envIds = db.select({ id: environments.id }).from(environments).where(inArray(environments.name, query.environments));
     filters.push(
@@ -118,7 +159,7 @@ function filtersOf(db: Db, principal: Principal, query: ListClustersQuery): SQL 
 export async function listClusters(db: Db, principal: Principal, query: ListClustersQuery): Promise<FleetPage> {
   const tables = tablesOf(db);
   const { clusters } = tables;
-  const where = filtersOf(db, principal, query);
+  const where = await filtersOf(db, principal, query);
   const [counted] = await db.select({ n: count() }).from(clusters).where(where);
   const total = counted?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / query.pageSize));

@@ -1,5 +1,5 @@
 /** The Overview page: the fleet in counts, and the clusters that need someone first. */
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { CLUSTER_STATUSES, type ClusterStatus } from '@/lib/cluster-status';
 import { PROVIDER_IDS, type ProviderId } from '@/lib/providers';
 import type { Principal } from '@/server/access/principal';
@@ -14,6 +14,10 @@ export async function fleetOverview(db: Db, principal: Principal) {
   const tables = tablesOf(db);
   const { clusters, clusterEnvironments, environments } = tables;
   const visible = visibleClustersOn(principal, clusters.id);
+  // Production is what customers feel: its clusters lead the attention list, whatever the status.
+  const isProduction = sql<boolean>`exists (
+    select 1 from ${clusterEnvironments} join ${environments} on ${environments.id} = ${clusterEnvironments.environmentId}
+    where ${clusterEnvironments.clusterId} = ${clusters.id} and ${eq(environments.isProduction, true)})`.mapWith(Boolean);
   const [byStatusRows, byProviderRows, totalsRows, byEnvironment, needing] = await Promise.all([
     db.select({ status: clusters.status, n: count() }).from(clusters).where(visible).groupBy(clusters.status),
     db.select({ provider: clusters.provider, n: count() }).from(clusters).where(visible).groupBy(clusters.provider),
@@ -42,10 +46,10 @@ export async function fleetOverview(db: Db, principal: Principal) {
       .groupBy(environments.id)
       .orderBy(asc(environments.name)),
     db
-      .select(clusterHealthColumns(tables))
+      .select({ ...clusterHealthColumns(tables), isProduction })
       .from(clusters)
       .where(and(visible, inArray(clusters.status, ['disconnected', 'degraded', 'awaiting_agent'])))
-      .orderBy(asc(attentionRank(tables)), sql`${clusters.lastSeenAt} is null`, asc(clusters.lastSeenAt), asc(clusters.name))
+      .orderBy(desc(isProduction), asc(attentionRank(tables)), sql`${clusters.lastSeenAt} is null`, asc(clusters.lastSeenAt), asc(clusters.name))
       .limit(ATTENTION_LIMIT),
   ]);
   const statusCounts = new Map(byStatusRows.map((row) => [row.status, row.n]));
@@ -57,7 +61,7 @@ export async function fleetOverview(db: Db, principal: Principal) {
     byStatus: CLUSTER_STATUSES.map((status: ClusterStatus) => ({ status, count: statusCounts.get(status) ?? 0 })),
     byProvider: PROVIDER_IDS.map((provider: ProviderId) => ({ provider, count: providerCounts.get(provider) ?? 0 })),
     byEnvironment,
-    /** Disconnected first (longest silent first), then degraded, then awaiting an agent. */
+    /** Production clusters first; then disconnected (longest silent first), degraded, awaiting an agent. */
     needingAttention: needing.map((row) => ({ ...row, environments: chips.get(row.id) ?? [] })),
     needingAttentionTotal:
       (statusCounts.get('disconnected') ?? 0) + (statusCounts.get('degraded') ?? 0) + (statusCounts.get('awaiting_agent') ?? 0),
