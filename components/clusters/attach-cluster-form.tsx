@@ -3,20 +3,23 @@
 import { type UseQueryResult, useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { type FormEvent, useId, useState } from 'react';
+import { carryAddonChoices } from '@/components/clusters/addon-carry-over';
 import { AddonSwitches } from '@/components/clusters/addon-switches';
 import { PrerequisitesChecklist } from '@/components/clusters/prerequisites-checklist';
-import { EnvironmentChip } from '@/components/ui/badge';
+import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { defaultAddons } from '@/lib/addons/catalog';
 import { errorMessage } from '@/lib/form-errors';
 import { useSchemaForm } from '@/components/ui/use-schema-form';
+import { useUnsavedChangesWarning } from '@/components/ui/use-unsaved-changes';
 import { clusterPrerequisites, tickPrerequisites } from '@/lib/prerequisites';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '@/lib/providers';
 import {
   attachClusterInput,
   type AttachClusterFormValues,
+  CLUSTER_NAME_RULE,
   DEFAULT_GPU_TYPE_LABEL,
   DEFAULT_NODE_POOL_LABEL,
   DEFAULT_PROMETHEUS_URL,
@@ -60,11 +63,28 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
   const attach = useMutation(trpc.clusters.attach.mutationOptions({ onSuccess: onAttached }));
   const [form, setForm] = useState<FormState>(BLANK);
   const regionListId = useId();
-  const { fieldErrors, formError, parse } = useSchemaForm(attachClusterInput, attach.error);
+  const { fieldErrors, formError, parse, fieldChanged, formRef } = useSchemaForm(attachClusterInput, attach.error);
+  /** What a provider switch could not carry over, said until the next switch. */
+  const [providerNotes, setProviderNotes] = useState<string[]>([]);
   const provider = form.provider || null;
   const addons = provider ? { ...defaultAddons(provider), ...form.addonChoices } : {};
+  // Typed input is lost on leaving; once attached, the form is gone and so is the guard.
+  useUnsavedChangesWarning(!attach.isSuccess && (Object.keys(BLANK) as (keyof FormState)[]).some((key) => form[key] !== BLANK[key]));
 
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
+  /** Sets a form value; `field` is the schema field whose old messages it answers. */
+  const set = <K extends keyof FormState>(key: K, value: FormState[K], field: string = key) => {
+    setForm((current) => ({ ...current, [key]: value }));
+    fieldChanged(field);
+  };
+
+  function changeProvider(next: ProviderId | '') {
+    // The user's switches follow where the new provider allows them; the rest are named.
+    const carried = next ? carryAddonChoices(form.addonChoices, next) : { kept: {}, notes: [] };
+    setForm((current) => ({ ...current, provider: next, addonChoices: carried.kept }));
+    setProviderNotes(carried.notes);
+    fieldChanged('provider');
+    fieldChanged('addons');
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -98,10 +118,10 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
 
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <form onSubmit={submit} noValidate aria-label="Attach Existing Cluster" className="space-y-6">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Attach Existing Cluster" className="space-y-6">
         <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
           <h2 className="text-sm font-semibold">Cluster</h2>
-          <Field label="Cluster name" required errors={fieldErrors.name} hint="3–35 characters: lower-case letters, digits and -, starting with a letter. Unique.">
+          <Field label="Cluster name" required errors={fieldErrors.name} hint={CLUSTER_NAME_RULE}>
             {(c) => <Input {...c} value={form.name} autoComplete="off" spellCheck={false} onChange={(e) => set('name', e.target.value)} />}
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
@@ -110,10 +130,7 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
                 <Select
                   {...c}
                   value={form.provider}
-                  onChange={(e) =>
-                    // Defaults differ per provider: a new provider starts from its own defaults.
-                    setForm((current) => ({ ...current, provider: e.target.value as ProviderId | '', addonChoices: {} }))
-                  }
+                  onChange={(e) => changeProvider(e.target.value as ProviderId | '')}
                 >
                   <option value="">Choose a provider…</option>
                   {PROVIDER_IDS.map((id) => (
@@ -148,7 +165,7 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
             errors={fieldErrors.baseDomains}
             hint="Optional. A wildcard like *.apps.example.com or a plain host; separate several with commas."
           >
-            {(c) => <Input {...c} value={form.baseDomainsText} autoComplete="off" spellCheck={false} onChange={(e) => set('baseDomainsText', e.target.value)} />}
+            {(c) => <Input {...c} value={form.baseDomainsText} autoComplete="off" spellCheck={false} onChange={(e) => set('baseDomainsText', e.target.value, 'baseDomains')} />}
           </Field>
           <Field label="Prometheus URL" required errors={fieldErrors.prometheusUrl} hint="The in-cluster Prometheus the agent queries. The default is kube-prometheus-stack’s.">
             {(c) => <Input {...c} value={form.prometheusUrl} spellCheck={false} onChange={(e) => set('prometheusUrl', e.target.value)} />}
@@ -171,13 +188,24 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
             <p className="text-xs text-zinc-500">What Fleetdeck installs into the cluster. Defaults depend on the provider; you can change them later.</p>
           </div>
           {provider ? (
-            <AddonSwitches provider={provider} value={addons} onChange={(next) => set('addonChoices', next)} />
+            <AddonSwitches provider={provider} value={addons} onChange={(next) => set('addonChoices', next, 'addons')} />
           ) : (
             <p className="text-sm text-zinc-500">Choose a provider to see the addons offered on it and their defaults.</p>
           )}
-          {fieldErrors.addons && (
-            <p role="alert" className="text-xs font-medium text-red-600">
-              {fieldErrors.addons.join(' ')}
+          {providerNotes.length > 0 && (
+            <div role="status" data-testid="provider-switch-notes" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+              <p className="font-medium">Switching provider changed your addon choices:</p>
+              <ul className="mt-1 list-disc pl-4">
+                {providerNotes.map((note) => (
+                  <li key={note}>{note}</li>
+                ))}
+              </ul>
+              <p className="mt-1">Your other choices were kept.</p>
+            </div>
+          )}
+          {fieldErrors.addons?.[0] && (
+            <p role="alert" className="text-xs font-medium break-words text-red-600 dark:text-red-400">
+              {fieldErrors.addons[0]}
             </p>
           )}
         </section>
@@ -247,9 +275,9 @@ export function EnvironmentPicker({
         </div>
       )}
       <p className="text-xs text-zinc-500">One or more. Workspaces on this cluster pick one of these.</p>
-      {errors?.length ? (
-        <p id={errorId} role="alert" className="text-xs font-medium text-red-600 dark:text-red-400">
-          {errors.join(' ')}
+      {errors?.[0] ? (
+        <p id={errorId} role="alert" className="text-xs font-medium break-words text-red-600 dark:text-red-400">
+          {errors[0]}
         </p>
       ) : null}
     </fieldset>
