@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { AGENT_VERSION } from '@/lib/agent-version';
 import {
-  AGENT_CLUSTER_ROLE_RULES,
   renderAgentManifests,
   renderInstallCommands,
+  renderUninstallCommands,
   shellQuote,
   type PolicyRule,
 } from '@/lib/install/manifests';
-
-// The chart ships with the agent; this test keeps it identical to what lib/install renders.
-const CHART = path.join(import.meta.dirname, '..', '..', 'agent', 'chart');
-const TOKEN = 'fdct_Zx9_secret-token-value-0123456789abcdefghij';
 
 const base = {
   clusterName: 'gpu-west',
@@ -103,6 +98,7 @@ describe('renderAgentManifests', () => {
 
   it.each([
     { clusterName: 'GPU West' },
+    { clusterName: 'abc-' },
     { namespace: 'bad_ns' },
     { tokenSecretName: 'x; rm -rf /' },
     { controlPlaneUrl: 'ftp://x' },
@@ -112,53 +108,25 @@ describe('renderAgentManifests', () => {
   });
 });
 
-describe('helm chart', () => {
-  /** Template expressions are replaced so the static structure can be parsed and compared. */
-  const readTemplate = (file: string) =>
-    parse(readFileSync(path.join(CHART, 'templates', file), 'utf8').replace(/^\s*\{\{-.*\}\}\s*$/gm, '').replace(/\{\{[^}]*\}\}/g, 'X')) as K8sDoc;
-
-  it('has the values the install command sets', () => {
-    const values = parse(readFileSync(path.join(CHART, 'values.yaml'), 'utf8')) as Record<string, unknown>;
-    for (const key of ['controlPlaneURL', 'clusterName', 'tenantName', 'clusterTokenSecret']) {
-      expect(values).toHaveProperty(key);
-    }
-    const chart = parse(readFileSync(path.join(CHART, 'Chart.yaml'), 'utf8')) as { apiVersion: string; name: string };
-    expect(chart).toMatchObject({ apiVersion: 'v2', name: 'fleetdeck-agent' });
-  });
-
-  it('grants exactly the RBAC the rendered manifests grant', () => {
-    expect(readTemplate('clusterrole.yaml').rules).toEqual(AGENT_CLUSTER_ROLE_RULES);
-  });
-
-  it('takes the token from the Secret only', () => {
-    const text = readFileSync(path.join(CHART, 'templates', 'deployment.yaml'), 'utf8');
-    expect(text).toContain('secretKeyRef');
-    expect(text).toContain('.Values.clusterTokenSecret');
-    expect(text).not.toMatch(/--token\b/);
-  });
-});
-
 describe('renderInstallCommands', () => {
-  const withToken = renderInstallCommands({ ...base, token: TOKEN });
-  const withoutToken = renderInstallCommands(base);
+  const commands = renderInstallCommands(base);
 
-  it('puts the token in the Secret and local-run commands only, never on the helm line or in manifests', () => {
-    expect(withToken.createSecret).toBe(
-      `kubectl create namespace fleetdeck-agent --dry-run=client -o yaml | kubectl apply -f - && ` +
-        `kubectl -n fleetdeck-agent create secret generic fleetdeck-agent-token --from-literal=token=${TOKEN}`,
+  it('creates the Secret from stdin, the token read from the terminal, never on a command line', () => {
+    expect(commands.createSecret).toBe(
+      [
+        'kubectl create namespace fleetdeck-agent --dry-run=client -o yaml | kubectl apply -f -',
+        `printf 'Paste the cluster token, then press Enter: '; read -rs FLEETDECK_TOKEN; echo`,
+        `printf '%s' "$FLEETDECK_TOKEN" | kubectl -n fleetdeck-agent create secret generic fleetdeck-agent-token --from-file=token=/dev/stdin; unset FLEETDECK_TOKEN`,
+      ].join('\n'),
     );
-    expect(withToken.helm).not.toContain(TOKEN);
-    expect(withToken.manifestApply).not.toContain(TOKEN);
-    expect(withToken.runLocally).toBe(
-      `FLEETDECK_CLUSTER_TOKEN=${TOKEN} npm run agent -- --control-plane-url https://fleetdeck.example.com --kubeconfig ~/.kube/config`,
-    );
-    expect(withoutToken.createSecret).toContain(`--from-literal=token='<PASTE_TOKEN>'`);
+    expect(commands.createSecret).not.toMatch(/--from-literal/);
   });
 
-  it('builds the helm command from the chart values', () => {
-    expect(withToken.helm).toBe(
+  it('installs the chart the control plane serves, at the agent version', () => {
+    expect(commands.helm).toBe(
       [
-        'helm upgrade --install fleetdeck-agent ./agent/chart',
+        'helm upgrade --install fleetdeck-agent fleetdeck-agent',
+        `--repo https://fleetdeck.example.com/charts --version ${AGENT_VERSION}`,
         '--namespace fleetdeck-agent --create-namespace',
         '--set controlPlaneURL=https://fleetdeck.example.com',
         '--set-string clusterName=gpu-west',
@@ -166,6 +134,7 @@ describe('renderInstallCommands', () => {
         '--set clusterTokenSecret=fleetdeck-agent-token',
       ].join(' \\\n  '),
     );
+    expect(commands.helm).not.toContain('./agent/chart');
   });
 
   it('escapes tenant names for the shell and for helm --set', () => {
@@ -174,15 +143,30 @@ describe('renderInstallCommands', () => {
   });
 
   it('applies the very manifests renderAgentManifests renders', () => {
-    expect(withToken.manifestApply).toBe(
+    expect(commands.manifestApply).toBe(
       `kubectl apply -f - <<'FLEETDECK_AGENT_MANIFEST'\n${renderAgentManifests(base)}FLEETDECK_AGENT_MANIFEST`,
     );
   });
 
-  it('runs the agent locally with the token from the environment', () => {
-    expect(withoutToken.runLocally).toBe(
-      `FLEETDECK_CLUSTER_TOKEN='<PASTE_TOKEN>' npm run agent -- --control-plane-url https://fleetdeck.example.com --kubeconfig ~/.kube/config`,
+  it('runs the agent locally with the token read into its environment', () => {
+    expect(commands.runLocally).toBe(
+      `printf 'Paste the cluster token, then press Enter: '; read -rs FLEETDECK_CLUSTER_TOKEN; echo\n` +
+        `FLEETDECK_CLUSTER_TOKEN="$FLEETDECK_CLUSTER_TOKEN" npm run agent -- --control-plane-url https://fleetdeck.example.com --kubeconfig ~/.kube/config`,
     );
+  });
+});
+
+describe('renderUninstallCommands', () => {
+  it('removes the release, then the Secret and the namespace', () => {
+    const { helm, manifests } = renderUninstallCommands({ tokenSecretName: 'fleetdeck-agent-token' });
+    expect(helm.split('\n')).toEqual([
+      'helm uninstall fleetdeck-agent --namespace fleetdeck-agent',
+      'kubectl -n fleetdeck-agent delete secret fleetdeck-agent-token --ignore-not-found',
+      'kubectl delete namespace fleetdeck-agent --ignore-not-found',
+    ]);
+    // Without helm the cluster-scoped objects go explicitly; the namespace takes the rest.
+    expect(manifests).toContain('kubectl delete clusterrolebinding fleetdeck-agent --ignore-not-found');
+    expect(manifests).toContain('kubectl delete clusterrole fleetdeck-agent --ignore-not-found');
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * The agent's Kubernetes install artefacts, rendered by the control plane for one
  * cluster: the manifests (`renderAgentManifests`) and the commands the attach page
- * shows (`renderInstallCommands`). The helm chart in `agent/chart/` is the same
- * install; `manifests.test.ts` keeps the two RBAC rule sets identical.
+ * shows (`renderInstallCommands`). The helm chart the control plane serves at
+ * `/charts` is generated from the same objects (`chart.ts`), so the two cannot drift.
  *
  * Pure: no I/O, so the UI, the server and the tests share it.
  */
@@ -12,10 +12,10 @@ import { AGENT_VERSION } from '@/lib/agent-version';
 export const DEFAULT_AGENT_NAMESPACE = 'fleetdeck-agent';
 export const AGENT_NAME = 'fleetdeck-agent';
 export const DEFAULT_AGENT_IMAGE = `ghcr.io/fleetdeck/agent:${AGENT_VERSION}`;
+/** The token Secret's name unless told otherwise. */
+export const DEFAULT_TOKEN_SECRET_NAME = 'fleetdeck-agent-token';
 /** Key inside the token Secret. */
 export const TOKEN_SECRET_KEY = 'token';
-/** What the commands show where the token goes when the caller does not pass it. */
-export const TOKEN_PLACEHOLDER = '<PASTE_TOKEN>';
 
 export interface PolicyRule {
   apiGroups: string[];
@@ -55,7 +55,8 @@ export interface AgentInstallOptions {
   image?: string;
 }
 
-const CLUSTER_NAME = /^[a-z][a-z0-9-]{2,34}$/;
+/** A DNS-1123 label of 3–35 characters starting with a letter: a valid label value and namespace name part. */
+const CLUSTER_NAME = /^[a-z]([a-z0-9-]{1,33})[a-z0-9]$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
@@ -85,9 +86,15 @@ function validate(options: AgentInstallOptions): Required<AgentInstallOptions> {
   return { ...options, namespace, image, controlPlaneUrl: url.toString().replace(/\/$/, '') };
 }
 
-/** Multi-document YAML: Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Deployment. */
-export function renderAgentManifests(options: AgentInstallOptions): string {
-  const o = validate(options);
+/** The values the objects are built from, already validated (or, for the chart, template placeholders). */
+export type AgentManifestValues = Required<Omit<AgentInstallOptions, 'controlPlaneUrl'>> & { controlPlaneUrl: string };
+
+/**
+ * The install's objects: Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding,
+ * Deployment. Every value from `values` is a whole scalar (never part of a longer
+ * string), which is what lets `chart.ts` put template expressions in their place.
+ */
+export function agentManifestObjects(o: AgentManifestValues): object[] {
   const labels = {
     'app.kubernetes.io/name': AGENT_NAME,
     'app.kubernetes.io/part-of': 'fleetdeck',
@@ -97,7 +104,7 @@ export function renderAgentManifests(options: AgentInstallOptions): string {
   const annotations = { 'fleetdeck.io/tenant': o.tenantName, 'fleetdeck.io/control-plane': o.controlPlaneUrl };
   const selector = { 'app.kubernetes.io/name': AGENT_NAME };
 
-  const documents: object[] = [
+  return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.namespace, labels } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: AGENT_NAME, namespace: o.namespace, labels } },
     {
@@ -157,7 +164,15 @@ export function renderAgentManifests(options: AgentInstallOptions): string {
       },
     },
   ];
+}
+
+export function toYamlDocuments(documents: readonly object[]): string {
   return documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}
+
+/** Multi-document YAML: Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, Deployment. */
+export function renderAgentManifests(options: AgentInstallOptions): string {
+  return toYamlDocuments(agentManifestObjects(validate(options)));
 }
 
 /** Quotes a value for a POSIX shell, leaving plain words readable. */
@@ -171,33 +186,48 @@ function helmValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
 }
 
+/** Where the control plane serves the agent chart (a helm repository), under its public URL. */
+export const AGENT_CHART_REPO_PATH = '/charts';
+
 export interface InstallCommands {
-  /** Creates the namespace (if needed) and the token Secret: carries the token. */
+  /**
+   * Creates the namespace (if needed) and the token Secret. The token is read from the
+   * terminal (`read -s`) and piped to kubectl as a file: it is never in argv, in the
+   * command text or in shell history.
+   */
   createSecret: string;
-  /** Installs the chart; references the Secret by name, never the token. */
+  /** Installs the chart the control plane serves; references the Secret by name, never the token. */
   helm: string;
   /** The same install without helm: applies the rendered manifests from a here-document. */
   manifestApply: string;
-  /** Runs the agent from a checkout against the current kubeconfig (trials, demos): carries the token in its environment, never in argv. */
+  /** Runs the agent from a checkout against the current kubeconfig (trials, demos); the token is read from the terminal into its environment. */
   runLocally: string;
 }
 
+/** Reads the token from the terminal without echo into `variable` (bash and zsh alike). */
+function readTokenInto(variable: string): string {
+  return `printf 'Paste the cluster token, then press Enter: '; read -rs ${variable}; echo`;
+}
+
 /**
- * The commands the attach page shows. Pass `token` only when showing it that one time:
- * it is substituted in `createSecret` and in `runLocally` (as an environment variable, so it
- * stays out of `ps`); helm and the manifests name the Secret instead.
+ * The commands the attach page shows. None carries the token: the admin copies it from
+ * the page and pastes it at the prompt the Secret command opens.
  */
-export function renderInstallCommands(options: AgentInstallOptions & { token?: string }): InstallCommands {
+export function renderInstallCommands(options: AgentInstallOptions): InstallCommands {
   const o = validate(options);
   const ns = shellQuote(o.namespace);
-  const tokenWord = options.token !== undefined ? shellQuote(options.token) : `'${TOKEN_PLACEHOLDER}'`;
-  const createSecret =
-    `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - && ` +
-    `kubectl -n ${ns} create secret generic ${shellQuote(o.tokenSecretName)} --from-literal=${TOKEN_SECRET_KEY}=${tokenWord}`;
+  const createSecret = [
+    `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f -`,
+    readTokenInto('FLEETDECK_TOKEN'),
+    // printf is a shell builtin: no process is started with the token in its arguments.
+    `printf '%s' "$FLEETDECK_TOKEN" | kubectl -n ${ns} create secret generic ${shellQuote(o.tokenSecretName)} ` +
+      `--from-file=${TOKEN_SECRET_KEY}=/dev/stdin; unset FLEETDECK_TOKEN`,
+  ].join('\n');
   const set = (key: string, value: string, asString = false) =>
     `${asString ? '--set-string' : '--set'} ${shellQuote(`${key}=${helmValue(value)}`)}`;
   const helm = [
-    `helm upgrade --install ${AGENT_NAME} ./agent/chart`,
+    `helm upgrade --install ${AGENT_NAME} ${AGENT_NAME}`,
+    `--repo ${shellQuote(`${o.controlPlaneUrl}${AGENT_CHART_REPO_PATH}`)} --version ${shellQuote(AGENT_VERSION)}`,
     `--namespace ${ns} --create-namespace`,
     set('controlPlaneURL', o.controlPlaneUrl),
     set('clusterName', o.clusterName, true),
@@ -206,8 +236,28 @@ export function renderInstallCommands(options: AgentInstallOptions & { token?: s
     ...(options.image ? [set('image', o.image)] : []),
   ].join(' \\\n  ');
   const manifestApply = `kubectl apply -f - <<'FLEETDECK_AGENT_MANIFEST'\n${renderAgentManifests(options)}FLEETDECK_AGENT_MANIFEST`;
-  const runLocally =
-    `FLEETDECK_CLUSTER_TOKEN=${tokenWord} npm run agent -- ` +
-    `--control-plane-url ${shellQuote(o.controlPlaneUrl)} --kubeconfig ~/.kube/config`;
+  const runLocally = [
+    readTokenInto('FLEETDECK_CLUSTER_TOKEN'),
+    `FLEETDECK_CLUSTER_TOKEN="$FLEETDECK_CLUSTER_TOKEN" npm run agent -- ` +
+      `--control-plane-url ${shellQuote(o.controlPlaneUrl)} --kubeconfig ~/.kube/config`,
+  ].join('\n');
   return { createSecret, helm, manifestApply, runLocally };
+}
+
+/** What removes the agent from a cluster after detach: the release (or the manifests' objects), the Secret, the namespace. */
+export function renderUninstallCommands(options: { namespace?: string; tokenSecretName: string }): { helm: string; manifests: string } {
+  const namespace = options.namespace ?? DEFAULT_AGENT_NAMESPACE;
+  if (!DNS_LABEL.test(namespace) || namespace.length > 63) throw new Error(`invalid namespace "${namespace}"`);
+  if (!DNS_SUBDOMAIN.test(options.tokenSecretName)) throw new Error(`invalid Secret name "${options.tokenSecretName}"`);
+  const ns = shellQuote(namespace);
+  const secretAndNamespace =
+    `kubectl -n ${ns} delete secret ${shellQuote(options.tokenSecretName)} --ignore-not-found\n` +
+    `kubectl delete namespace ${ns} --ignore-not-found`;
+  return {
+    helm: `helm uninstall ${AGENT_NAME} --namespace ${ns}\n${secretAndNamespace}`,
+    manifests:
+      `kubectl delete clusterrolebinding ${AGENT_NAME} --ignore-not-found\n` +
+      `kubectl delete clusterrole ${AGENT_NAME} --ignore-not-found\n` +
+      secretAndNamespace,
+  };
 }

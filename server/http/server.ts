@@ -14,6 +14,7 @@ import { LISTEN_BACKLOG } from '@/server/agent-gateway';
 import type { ControlPlane } from '@/server/control-plane';
 import { REQUEST_PATH_HEADER } from '@/lib/sign-in-return';
 import { errorMessage } from '@/server/logger';
+import { AGENT_CHART_PREFIX, handleAgentChartRequest } from './agent-chart';
 import { isSecure } from './request-facts';
 import { applyPageHeaders } from './security-headers';
 import { SLOW_CLIENT_LIMITS } from './slow-clients';
@@ -92,6 +93,8 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
 
   const server = createServer(SLOW_CLIENT_LIMITS, (req, res) => {
     const url = req.url ?? '/';
+    // The agent chart is public (it holds no secret): helm fetches it without a session.
+    if (url.startsWith(AGENT_CHART_PREFIX)) return handleAgentChartRequest(req, res);
     const handled = url.startsWith(TRPC_PREFIX) ? handleTrpcRequest(cp, req, res) : handlePage(req, res);
     handled.catch((error: unknown) => {
       log.error('request failed', { path: url.split('?')[0], error: errorMessage(error) });

@@ -1,14 +1,22 @@
 /**
  * What the admin runs in the cluster after attach or rotation, titled for the page.
  * The commands themselves come from the agent's own install artefacts
- * (lib/install/manifests.ts), so the page can never drift from the chart and the
- * manifests. Only the Secret command carries the token; the others name the Secret.
+ * (lib/install/manifests.ts), so the page can never drift from the served chart and the
+ * manifests. No command carries the token: the Secret command reads it from the
+ * terminal; the others name the Secret.
  */
-import { DEFAULT_AGENT_NAMESPACE, renderInstallCommands } from '@/lib/install/manifests';
+import { AGENT_CHART_ARCHIVE } from '@/lib/install/chart';
+import {
+  AGENT_CHART_REPO_PATH,
+  DEFAULT_AGENT_NAMESPACE,
+  DEFAULT_TOKEN_SECRET_NAME,
+  renderInstallCommands,
+} from '@/lib/install/manifests';
+import { reachabilityWarning } from '@/lib/install/reachability';
 import type { ControlPlaneConfig } from '@/server/config';
 import { InvalidError } from '@/server/errors';
 
-export const AGENT_TOKEN_SECRET = 'fleetdeck-agent-token';
+export const AGENT_TOKEN_SECRET = DEFAULT_TOKEN_SECRET_NAME;
 
 export interface InstallCommand {
   id: 'secret' | 'helm' | 'manifest' | 'local';
@@ -22,6 +30,10 @@ export interface InstallInstructions {
   tenant: string;
   namespace: string;
   secretName: string;
+  /** The packaged agent chart this control plane serves (for installs without `--repo`). */
+  chartUrl: string;
+  /** Set when agents would dial a loopback or private-looking address: why, and the fix (FLEETDECK_PUBLIC_URL). */
+  reachabilityWarning: string | null;
   commands: InstallCommand[];
 }
 
@@ -29,25 +41,30 @@ export interface InstallTarget {
   clusterName: string;
   controlPlaneUrl: string;
   tenant: string;
-  token: string;
 }
 
-function renderInstallInstructions({ clusterName, controlPlaneUrl, tenant, token }: InstallTarget): InstallInstructions {
+function renderInstallInstructions({ clusterName, controlPlaneUrl, tenant }: InstallTarget): InstallInstructions {
   const commands = renderInstallCommands({
     clusterName,
     controlPlaneUrl,
     tenantName: tenant,
     tokenSecretName: AGENT_TOKEN_SECRET,
-    token,
   });
+  const baseUrl = controlPlaneUrl.replace(/\/+$/, '');
   return {
-    controlPlaneUrl: controlPlaneUrl.replace(/\/+$/, ''),
+    controlPlaneUrl: baseUrl,
     tenant,
     namespace: DEFAULT_AGENT_NAMESPACE,
     secretName: AGENT_TOKEN_SECRET,
+    chartUrl: `${baseUrl}${AGENT_CHART_REPO_PATH}/${AGENT_CHART_ARCHIVE}`,
+    reachabilityWarning: reachabilityWarning(baseUrl),
     commands: [
-      { id: 'secret', title: 'Create the namespace and the token Secret', command: commands.createSecret },
-      { id: 'helm', title: 'Install the agent with Helm', command: commands.helm },
+      {
+        id: 'secret',
+        title: 'Create the namespace and the token Secret (paste the token above at the prompt)',
+        command: commands.createSecret,
+      },
+      { id: 'helm', title: 'Install the agent with Helm, from the chart this control plane serves', command: commands.helm },
       { id: 'manifest', title: 'Or apply the plain manifest instead of Helm', command: commands.manifestApply },
       { id: 'local', title: 'Or run the agent from a checkout, for a trial', command: commands.runLocally },
     ],
@@ -93,12 +110,15 @@ function resolveControlPlaneUrl(config: InstallConfig, requestOrigin: string | n
   return origin;
 }
 
-/** The install instructions for `clusterName` and its new token, from the configuration and the request. */
-export function installInstructionsFor(config: InstallConfig, requestOrigin: string | null, clusterName: string, token: string): InstallInstructions {
+/**
+ * The install instructions for `clusterName`, from the configuration and the request.
+ * `_token` (the one just minted) is deliberately unused: it is shown beside the
+ * commands and pasted at their prompt, never written into them.
+ */
+export function installInstructionsFor(config: InstallConfig, requestOrigin: string | null, clusterName: string, _token: string): InstallInstructions {
   return renderInstallInstructions({
     clusterName,
     controlPlaneUrl: resolveControlPlaneUrl(config, requestOrigin),
     tenant: config.tenant,
-    token,
   });
 }
