@@ -139,18 +139,20 @@ describe('clusters router', () => {
       expect(events).toEqual([{ type: 'cluster.changed', clusterIds: [stored.id] }]);
     });
 
-    it('returns install commands: only the Secret command carries the token; helm names the cluster, URL, tenant and Secret', async () => {
+    it('returns install commands that never carry the token (the Secret reads it from stdin); helm names the served chart, cluster, URL, tenant and Secret', async () => {
       const { install, token } = await attach();
       const byId = Object.fromEntries(install.commands.map((c) => [c.id, c.command]));
       expect(Object.keys(byId)).toEqual(['secret', 'helm', 'manifest', 'local']);
-      expect(byId.secret).toContain(token);
-      expect(byId.secret).toContain(install.secretName);
+      for (const command of Object.values(byId)) expect(command).not.toContain(token);
+      expect(JSON.stringify(install)).not.toContain(token);
+      expect(byId.secret).toContain(`${install.secretName} --from-file=token=/dev/stdin`);
       expect(byId.helm).toContain('helm upgrade --install');
-      for (const fact of ['http://fleetdeck.test', 'clusterName=gpu-west', 'tenantName=default', install.secretName]) {
+      for (const fact of ['--repo http://fleetdeck.test/charts', 'clusterName=gpu-west', 'tenantName=default', install.secretName]) {
         expect(byId.helm).toContain(fact);
       }
-      expect(byId.local).toContain(`FLEETDECK_CLUSTER_TOKEN=${token} npm run agent -- --control-plane-url http://fleetdeck.test`);
-      for (const id of ['helm', 'manifest']) expect(byId[id]).not.toContain(token);
+      expect(byId.local).toContain('npm run agent -- --control-plane-url http://fleetdeck.test');
+      // fleetdeck.test looks public; localhost (below) does not.
+      expect(install.reachabilityWarning).toBeNull();
     });
 
     it('takes the agent URL and tenant from the configuration when set, and this host on the configured port without a request origin', async () => {
@@ -165,6 +167,7 @@ describe('clusters router', () => {
 
       const local = await adminVia(null, { port: 4321 }).clusters.attach({ name: 'no-origin', provider: 'generic', region: 'lab-1', environmentIds: [envs.dev.id] });
       expect(local.install.controlPlaneUrl).toBe('http://localhost:4321');
+      expect(local.install.reachabilityWarning).toContain('FLEETDECK_PUBLIC_URL');
     });
 
     it.each(['http://bad host', 'http://fleetdeck.test/some/path', 'ftp://fleetdeck.test', 'http://user:pw@fleetdeck.test'])(
@@ -292,7 +295,7 @@ describe('clusters router', () => {
       const first = await attach();
       const rotated = await asAdmin.clusters.rotateToken({ name: 'gpu-west' });
       expect(rotated.token).not.toBe(first.token);
-      expect(rotated.install.commands.find((c) => c.id === 'secret')?.command).toContain(rotated.token);
+      for (const step of rotated.install.commands) expect(step.command).not.toContain(rotated.token);
 
       const tokens = await h.store.db.select().from(tables().clusterTokens);
       expect(tokens.find((t) => t.tokenHash === hashClusterToken(first.token))?.revokedAt).toBeInstanceOf(Date);
