@@ -8,6 +8,7 @@
  * (testing/postgres-server.ts: Debian's binaries).
  */
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,8 +71,13 @@ async function postgresDatabase(serverUrl: string, bench: string): Promise<Bench
  * The database settings of an engine run, for `loadConfig`: only the database main
  * prepared, whatever DATABASE_URL the caller's shell holds.
  */
-export function benchDatabaseEnv(): { DATABASE_URL?: string; DATABASE_PATH?: string } {
-  return { DATABASE_URL: process.env.FLEETDECK_BENCH_DATABASE_URL, DATABASE_PATH: process.env.FLEETDECK_BENCH_DATABASE_PATH };
+export function benchDatabaseEnv(): { DATABASE_URL?: string; DATABASE_PATH?: string; FLEETDECK_SECRET_KEY?: string } {
+  return {
+    DATABASE_URL: process.env.FLEETDECK_BENCH_DATABASE_URL,
+    DATABASE_PATH: process.env.FLEETDECK_BENCH_DATABASE_PATH,
+    // PostgreSQL refuses to start without one; a throwaway database needs a throwaway key.
+    FLEETDECK_SECRET_KEY: process.env.FLEETDECK_SECRET_KEY ?? randomBytes(32).toString('base64'),
+  };
 }
 
 /** True in the child process an engine run happens in (`--role server`). */

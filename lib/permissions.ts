@@ -14,6 +14,10 @@ export const PERMISSIONS = {
   'audit.read': ['admin'],
   'cluster.read': ['admin', 'member'],
   'cluster.manage': ['admin'],
+  /** Alerts, the delivery log, and channels and rules (URLs only as hints): on-call members read them. */
+  'alert.read': ['admin', 'member'],
+  /** Channels (their URLs are credentials) and rules. */
+  'alert.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { email as emailSchema, password as passwordSchema } from '@/lib/schemas/auth';
+import { decodeSecretKey } from '@/server/secrets/secret-box';
 import type { DatabaseConfig } from '@/server/store';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -39,6 +40,11 @@ const environmentSchema = z.object({
     .default('')
     .transform((hops) => Number(hops || 0)),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  FLEETDECK_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || decodeSecretKey(text) !== null, 'must be 32 random bytes in base64 (generate one with `openssl rand -base64 32`)')
+    .transform((text) => (text === undefined ? undefined : (decodeSecretKey(text) ?? undefined))),
 });
 
 export interface ControlPlaneConfig {
@@ -58,6 +64,11 @@ export interface ControlPlaneConfig {
    */
   trustProxyHops: number;
   logLevel: LogLevel;
+  /**
+   * Seals stored credentials (notification channel URLs). Unset: a key file beside the
+   * SQLite database (server/secrets/secret-key.ts); required on PostgreSQL.
+   */
+  secretKey: Buffer | undefined;
 }
 
 /** A configuration the operator must fix; printed as it is, without a stack. */
@@ -82,5 +93,6 @@ export function loadConfig(env: Record<string, string | undefined>): ControlPlan
     tenant: values.FLEETDECK_TENANT,
     trustProxyHops: values.FLEETDECK_TRUST_PROXY,
     logLevel: values.LOG_LEVEL,
+    secretKey: values.FLEETDECK_SECRET_KEY,
   };
 }

@@ -1,4 +1,5 @@
 /** The one place routers are composed. Each router owns one domain noun. */
+import { alertsRouter } from '@/server/routers/alerts';
 import { auditRouter } from '@/server/routers/audit';
 import { authRouter } from '@/server/routers/auth';
 import { clustersRouter } from '@/server/routers/clusters/_router';
@@ -14,6 +15,7 @@ export const appRouter = router({
   environments: environmentsRouter,
   audit: auditRouter,
   clusters: clustersRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@
  * make (a tRPC call with the superjson envelope, signing in for a session cookie).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -38,7 +39,8 @@ export async function startApiServer(
   env: Record<string, string | undefined>,
   options: { timeoutMs?: number; onStdoutLine?: (line: string) => void; nodeOptions?: string[] } = {},
 ): Promise<ApiServerProcess> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+  // PostgreSQL refuses to start without a secret key: a throwaway server gets a throwaway key.
+  const childEnv: NodeJS.ProcessEnv = { FLEETDECK_SECRET_KEY: randomBytes(32).toString('base64'), ...process.env, PORT: '0' };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[name];
     else childEnv[name] = value;

@@ -8,6 +8,7 @@ import { ANONYMOUS, type Principal, type UserPrincipal } from '@/server/access/p
 import { loadConfig } from '@/server/config';
 import { createControlPlane, type ControlPlane, type ControlPlaneParts } from '@/server/control-plane';
 import { silentLogger } from '@/server/logger';
+import { generateSecretKey } from '@/server/secrets/secret-box';
 import { appRouter } from '@/server/root';
 import type { Store } from '@/server/store';
 import { createCallerFactory, type Context } from '@/server/trpc';
@@ -17,7 +18,8 @@ const createCaller = createCallerFactory(appRouter);
 
 /** A control plane on a fresh store, without bootstrap (tests make their own users). */
 export async function createTestControlPlane(parts: Omit<ControlPlaneParts, 'store'> & { store?: Store } = {}): Promise<ControlPlane> {
-  const config = loadConfig({ NODE_ENV: 'test', FLEETDECK_PUBLIC_URL: undefined });
+  // A key of its own: the default would be a key file beside ./data/fleetdeck.db.
+  const config = loadConfig({ NODE_ENV: 'test', FLEETDECK_PUBLIC_URL: undefined, FLEETDECK_SECRET_KEY: generateSecretKey().toString('base64') });
   return createControlPlane(config, { log: silentLogger, skipBootstrap: true, ...parts, store: parts.store ?? (await openTestStore()) });
 }
 

@@ -11,14 +11,16 @@ import { type Permission, roleHas } from '@/lib/permissions';
 import { ForbiddenError, UnauthorizedError } from '@/server/errors';
 import type { Principal, UserPrincipal } from './principal';
 
-export const RESOURCE_TYPES = ['cluster', 'environment', 'user'] as const;
+export const RESOURCE_TYPES = ['cluster', 'environment', 'user', 'alertChannel', 'alertRule'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** A single thing a procedure acts on, as its input names it. */
 export type Resource =
   | { type: 'cluster'; name: string }
   | { type: 'environment'; id: number }
-  | { type: 'user'; id: number };
+  | { type: 'user'; id: number }
+  | { type: 'alertChannel'; id: number }
+  | { type: 'alertRule'; id: number };
 
 export function requireUser(principal: Principal): UserPrincipal {
   if (principal.kind !== 'user') throw new UnauthorizedError('Sign in to continue');
@@ -46,6 +48,8 @@ export function visibleScope(principal: Principal, type: ResourceType): VisibleS
     cluster: 'cluster.read',
     environment: 'environment.read',
     user: 'user.read',
+    alertChannel: 'alert.read',
+    alertRule: 'alert.read',
   };
   return roleHas(user.role, readPermission[type]) ? { kind: 'all' } : { kind: 'some', ids: [] };
 }
