@@ -5,7 +5,7 @@ import { EnvironmentsPage } from './pages/environments-page';
 test.describe('sign-in', () => {
   test('when signed out, then pages redirect to sign-in and the API answers UNAUTHORIZED', async ({ page, request }) => {
     await page.goto('/environments');
-    await expect(page).toHaveURL(/\/sign-in$/);
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fenvironments$/);
     const response = await request.get('/api/trpc/environments.list');
     expect(response.status()).toBe(401);
   });
@@ -25,7 +25,7 @@ test.describe('sign-in', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/sign-in$/);
     await page.goto('/environments');
-    await expect(page).toHaveURL(/\/sign-in$/);
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fenvironments$/);
   });
 
   test('when a field is empty, then the form says which before anything is sent', async ({ page }) => {
@@ -69,9 +69,7 @@ test.describe('environments', () => {
     await envs.dialog().getByRole('button', { name: 'Save changes' }).click();
     await expect(envs.row('ml-research-prod')).toContainText('Production');
 
-    await adminPage.getByRole('button', { name: 'Delete ml-research-prod' }).click();
-    await adminPage.getByRole('dialog').getByRole('button', { name: 'Delete environment' }).click();
-    await expect(envs.row('ml-research-prod')).toHaveCount(0);
+    await envs.delete('ml-research-prod', { production: true });
 
     await adminPage.goto('/audit');
     const audit = adminPage.getByRole('table', { name: 'Audit events' });

@@ -21,6 +21,23 @@ export class EnvironmentsPage {
     return this.page.getByRole('dialog');
   }
 
+  deleteButton(name: string): Locator {
+    return this.page.getByRole('button', { name: `Delete ${name}`, exact: true });
+  }
+
+  /** Deletes `name` through its confirmation; a production environment's name is typed first. */
+  async delete(name: string, { production = false } = {}) {
+    await this.deleteButton(name).click();
+    const dialog = this.dialog();
+    const confirm = dialog.getByRole('button', { name: 'Delete environment' });
+    if (production) {
+      await expect(confirm).toBeDisabled();
+      await dialog.getByLabel(`Type ${name} to confirm`).fill(name);
+    }
+    await confirm.click();
+    await expect(this.row(name)).toHaveCount(0);
+  }
+
   async fillForm(values: { name?: string; color?: string; optimizeFor?: 'Cost' | 'Availability'; production?: boolean }) {
     const dialog = this.dialog();
     if (values.name !== undefined) await dialog.getByLabel('Name').fill(values.name);
