@@ -76,7 +76,9 @@ test.describe('live attach progress', () => {
       // The provider's GPU Operator is found running and ours is off: no conflict.
       const page = new ClusterPage(adminPage);
       await page.goto(name);
+      await page.tab('Addons').click();
       await expect(adminPage.getByText('Provider-managed')).toBeVisible();
+      await page.tab('Overview').click();
       const pools = adminPage.getByRole('table', { name: 'Node pools' });
       await expect(pools).toContainText('H200');
 

@@ -122,6 +122,7 @@ test.describe('attach a cluster', () => {
     const rotated = await attach.tokenField().inputValue();
     expect(rotated).not.toBe(token);
     await expect(adminPage.getByText(`${rotated.slice(0, 11)}…`)).toBeVisible();
+    await cluster.tab('Audit').click();
     await expect(adminPage.getByRole('table', { name: 'Audit events' })).toContainText('cluster.token.rotate');
     await adminPage.reload();
     await expect(attach.tokenField()).toHaveCount(0);
@@ -174,6 +175,7 @@ test.describe('the cluster page', () => {
     await expect(adminPage.getByRole('button', { name: 'Edit environments' })).toBeVisible();
 
     // GKE ships metrics-server: turning ours on asks first.
+    await page.tab('Addons').click();
     await expect(adminPage.getByRole('switch', { name: 'metrics-server' })).toHaveAttribute('aria-checked', 'false');
     await adminPage.getByRole('switch', { name: 'KEDA' }).click();
     await adminPage.getByRole('switch', { name: 'metrics-server' }).click();
@@ -183,6 +185,7 @@ test.describe('the cluster page', () => {
     await expect(adminPage.getByRole('button', { name: 'Save addon changes' })).toHaveCount(0);
     await expect(adminPage.getByRole('switch', { name: 'KEDA' })).toHaveAttribute('aria-checked', 'true');
 
+    await page.tab('Audit').click();
     const audit = adminPage.getByRole('table', { name: 'Audit events' });
     await expect(audit).toContainText('cluster.environments.update');
     await expect(audit).toContainText('cluster.addons.update');
@@ -205,6 +208,7 @@ test.describe('members', () => {
     await expect(memberPage.getByText('Active token')).toBeVisible();
     await expect(memberPage.getByRole('button', { name: 'Rotate token' })).toHaveCount(0);
     await expect(memberPage.getByRole('button', { name: 'Detach cluster' })).toHaveCount(0);
+    await cluster.tab('Addons').click();
     await expect(memberPage.getByRole('switch', { name: 'Karpenter' })).toBeDisabled();
 
     await memberPage.goto('/clusters/attach');

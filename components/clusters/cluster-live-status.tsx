@@ -4,13 +4,16 @@ import { useQuery } from '@tanstack/react-query';
 import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
 import { formatGpusByType, formatNodes, timeAgo } from '@/components/clusters/format';
 import { PrerequisitesChecklist } from '@/components/clusters/prerequisites-checklist';
+import { preflightProgress } from '@/lib/prerequisites';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { cn } from '@/lib/cn';
 import { errorMessage } from '@/lib/form-errors';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 
-type StepState = 'done' | 'current' | 'waiting';
+type StepState = 'done' | 'current' | 'waiting' | 'failed';
+
+const STEP_WORDS: Record<StepState, string> = { done: 'done', current: 'in progress', waiting: 'not started', failed: 'failed' };
 
 /**
  * Attach progress without reloading: awaiting agent → connected → snapshot received →
@@ -41,16 +44,12 @@ export function ClusterLiveStatus({ name }: { name: string }) {
       title: 'Snapshot received',
       state: snapshot ? 'done' : connected ? 'current' : 'waiting',
       detail: snapshot
-        ? `${formatNodes(cluster.readyNodeCount, cluster.nodeCount)}; GPUs: ${formatGpusByType(cluster.gpusByType)}.`
+        ? cluster.missingNodesReason && !cluster.nodeCount
+          ? `No nodes reported. ${cluster.missingNodesReason}`
+          : `${formatNodes(cluster.readyNodeCount, cluster.nodeCount)}; GPUs: ${formatGpusByType(cluster.gpusByType)}.`
         : 'The agent sends the cluster’s state right after it connects.',
     },
-    {
-      title: 'Preflight checks',
-      state: snapshot ? (prerequisites.some((p) => p.status === 'fail') ? 'current' : 'done') : 'waiting',
-      detail: snapshot
-        ? `${prerequisites.filter((p) => p.status === 'pass').length} of ${prerequisites.filter((p) => p.status !== 'manual').length} checks pass.`
-        : 'Run by the agent against the checklist below.',
-    },
+    preflightStep(snapshot ? preflightProgress(prerequisites) : null),
   ];
 
   return (
@@ -71,14 +70,15 @@ export function ClusterLiveStatus({ name }: { name: string }) {
                 step.state === 'done' && 'bg-green-100 text-green-800 dark:bg-green-950 dark:text-green-300',
                 step.state === 'current' && 'animate-pulse bg-indigo-100 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-300',
                 step.state === 'waiting' && 'bg-zinc-100 text-zinc-500 dark:bg-zinc-800',
+                step.state === 'failed' && 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300',
               )}
             >
-              {step.state === 'done' ? '✓' : '·'}
+              {step.state === 'done' ? '✓' : step.state === 'failed' ? '✕' : '·'}
             </span>
             <div className="text-sm">
               <p className="font-medium">
                 {step.title}
-                <span className="sr-only">: {step.state === 'done' ? 'done' : step.state === 'current' ? 'in progress' : 'not started'}</span>
+                <span className="sr-only">: {STEP_WORDS[step.state]}</span>
               </p>
               <p className="text-xs text-zinc-600 dark:text-zinc-400">{step.detail}</p>
             </div>
@@ -95,4 +95,19 @@ export function ClusterLiveStatus({ name }: { name: string }) {
       <PrerequisitesChecklist items={prerequisites} />
     </section>
   );
+}
+
+/** The preflight step says failed when checks finished and failed, never "in progress · 0 of 7". */
+function preflightStep(progress: ReturnType<typeof preflightProgress> | null): { title: string; state: StepState; detail: string } {
+  const title = 'Preflight checks';
+  if (!progress || progress.state === 'waiting') return { title, state: 'waiting', detail: 'Run by the agent against the checklist below.' };
+  const tally = `${progress.passed} of ${progress.total} checks pass`;
+  switch (progress.state) {
+    case 'failed':
+      return { title, state: 'failed', detail: `${tally}; ${progress.failed} failed: see the checklist below for what to fix.` };
+    case 'running':
+      return { title, state: 'current', detail: `${tally} so far; the agent is still checking the rest.` };
+    case 'passed':
+      return { title, state: 'done', detail: `All ${progress.total} checks pass.` };
+  }
 }

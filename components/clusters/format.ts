@@ -1,5 +1,15 @@
-/** Display helpers for cluster facts. "—" means "not reported yet", never zero. */
+/**
+ * Display helpers for cluster facts. "—" means "not reported yet", never zero. Moments
+ * are written one way on the whole cluster page: relative, with the UTC moment of
+ * lib/format-time beside it ("5 min ago (23 Nov 2026, 14:03 UTC)").
+ */
+import { countOf, formatInstant } from '@/lib/format-time';
 import { PROVIDERS, type ProviderId } from '@/lib/providers';
+
+export { countOf, formatInstant };
+
+/** Whether an agent session is open (see server/services/cluster-status.ts `connectionOf`). */
+export type AgentConnection = 'never' | 'connected' | 'disconnected';
 
 export const NOT_REPORTED = '—';
 
@@ -38,4 +48,35 @@ export function formatCount(value: number | null): string {
 export function formatNodes(ready: number | null, total: number | null): string {
   if (total === null) return NOT_REPORTED;
   return `${(ready ?? 0).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} Ready`;
+}
+
+/** "5 min ago (23 Nov 2026, 14:03 UTC)"; "never" for null. */
+export function formatMoment(at: Date | null, now: Date = new Date()): string {
+  return at ? `${timeAgo(at, now)} (${formatInstant(at)})` : 'never';
+}
+
+/**
+ * How current the agent's report is. A live session's report is kept current by deltas,
+ * so it is "Live", with when something last changed; only a report left by an agent
+ * that went away is a snapshot of the past.
+ */
+export function reportFreshness(
+  { agentConnection, changedAt, lastSeenAt }: { agentConnection: AgentConnection; changedAt: Date | null; lastSeenAt: Date | null },
+  now: Date = new Date(),
+): string {
+  if (agentConnection === 'connected') return changedAt ? `Live · last change ${timeAgo(changedAt, now)}` : 'Live';
+  if (agentConnection === 'disconnected') return `As last reported ${formatMoment(lastSeenAt, now)}, before the agent disconnected`;
+  return 'Not reported yet';
+}
+
+/** The Addons panel's subtitle: what "reported" means for this cluster right now. */
+export function addonsReportNote(agentConnection: AgentConnection): string {
+  switch (agentConnection) {
+    case 'never':
+      return 'Desired here; reported by the agent once it connects.';
+    case 'connected':
+      return 'Desired here; what is installed is reported live by the agent.';
+    case 'disconnected':
+      return 'Desired here; what is installed is as the agent last reported it, before it disconnected.';
+  }
 }

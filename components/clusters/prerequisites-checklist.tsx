@@ -1,3 +1,4 @@
+import { CopyButton } from '@/components/ui/copy-button';
 import { cn } from '@/lib/cn';
 import type { PrerequisiteStatus, TickedPrerequisite } from '@/lib/prerequisites';
 
@@ -46,6 +47,22 @@ export function PrerequisitesChecklist({ items, title = 'Prerequisites' }: { ite
                     <code>{example}</code>
                   </pre>
                 ))}
+                {item.fixes && item.fixes.length > 0 && (
+                  <div className="space-y-2 pt-1">
+                    <p className="text-xs font-medium">Fix: run this against the cluster</p>
+                    {item.fixes.map((fix) => (
+                      <div key={fix.command} className="space-y-1">
+                        <div className="flex items-start gap-2">
+                          <pre className="min-w-0 flex-1 rounded bg-zinc-900 px-2 py-1 text-xs break-all whitespace-pre-wrap text-zinc-100">
+                            <code>{fix.command}</code>
+                          </pre>
+                          <CopyButton text={fix.command} label="Copy the kubectl label command" />
+                        </div>
+                        <p className="text-xs text-zinc-600 dark:text-zinc-400">{fix.note}</p>
+                      </div>
+                    ))}
+                  </div>
+                )}
                 {item.findings.map((finding) => (
                   <p key={finding} className={cn('text-xs', item.status === 'fail' ? 'font-medium text-red-700 dark:text-red-400' : 'text-zinc-500')}>
                     Agent: {finding}

@@ -72,4 +72,9 @@ export class ClusterPage {
   dialog(): Locator {
     return this.page.getByRole('dialog');
   }
+
+  /** A tab of the cluster page (Overview, Nodes, Addons, Audit), in its own tab bar. */
+  tab(label: string): Locator {
+    return this.page.getByRole('navigation', { name: 'Cluster sections' }).getByRole('link', { name: label, exact: true });
+  }
 }

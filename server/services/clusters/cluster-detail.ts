@@ -197,7 +197,7 @@ export async function getAttachStatus(db: Db, name: string) {
   const cluster = await findClusterByName(db, name);
   const { clusterReports } = tablesOf(db);
   const [report] = await db
-    .select({ snapshotAt: clusterReports.snapshotAt, preflight: clusterReports.preflight })
+    .select({ snapshotAt: clusterReports.snapshotAt, preflight: clusterReports.preflight, warnings: clusterReports.warnings })
     .from(clusterReports)
     .where(eq(clusterReports.clusterId, cluster.id))
     .limit(1);
@@ -216,6 +216,8 @@ export async function getAttachStatus(db: Db, name: string) {
     readyNodeCount: cluster.readyNodeCount,
     gpuCount: cluster.gpuCount,
     gpusByType: cluster.gpusByType,
+    /** Why the agent reported no nodes, when its warnings say (its Kubernetes API unreachable, or refused). */
+    missingNodesReason: report ? missingNodesReason(report.warnings) : null,
     /** The preflight results, ticked into the provider's checklist (pending before the snapshot). */
     prerequisites: await prerequisitesOf(db, cluster, snapshotAt && report ? report.preflight : null),
   };

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ClusterView } from '@/components/clusters/cluster-view';
+import { ClusterOverviewTab } from '@/components/clusters/cluster-overview-tab';
 
 type Params = Promise<{ name: string }>;
 
@@ -8,7 +8,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `Cluster ${decodeURIComponent(name)}` };
 }
 
-export default async function ClusterPage({ params }: { params: Params }) {
+export default async function ClusterOverviewPage({ params }: { params: Params }) {
   const { name } = await params;
-  return <ClusterView name={decodeURIComponent(name)} />;
+  return <ClusterOverviewTab name={decodeURIComponent(name)} />;
 }
