@@ -1,16 +1,27 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ClusterTokenReveal, InstallCommands } from '@/components/clusters/install-instructions';
+import { ClusterTokenReveal, InstallCommands, UninstallCommands } from '@/components/clusters/install-instructions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { errorMessage } from '@/lib/form-errors';
+import { DEFAULT_TOKEN_SECRET_NAME, renderUninstallCommands } from '@/lib/install/manifests';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
 
 type Rotated = RouterOutputs['clusters']['rotateToken'];
+
+/**
+ * Whether the cluster belongs to a production environment: destructive actions on it ask
+ * for its name to be typed. Read from the cluster page's own query (same key, so cached).
+ */
+function useIsProduction(name: string): boolean {
+  const trpc = useTRPC();
+  const detail = useQuery(trpc.clusters.get.queryOptions({ name }));
+  return detail.data?.environments.some((environment) => environment.isProduction) ?? false;
+}
 
 /** The active token's prefix, and rotation: a new token shown once, the old one dead at once. */
 export function ClusterTokenPanel({
@@ -26,6 +37,7 @@ export function ClusterTokenPanel({
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const [rotated, setRotated] = useState<Rotated | null>(null);
+  const production = useIsProduction(name);
   const rotate = useMutation(
     trpc.clusters.rotateToken.mutationOptions({
       onSuccess: (result) => {
@@ -64,9 +76,13 @@ export function ClusterTokenPanel({
       <ConfirmDialog
         open={confirming}
         title={`Rotate the token of ${name}?`}
-        description="A new token is minted and shown once. The current token stops working immediately and the connected agent is disconnected until it gets the new one."
+        description={
+          'A new token is minted and shown once. The current token stops working immediately and the connected agent is disconnected until it gets the new one.' +
+          (production ? ' This is a production cluster: type its name to confirm.' : '')
+        }
         confirmLabel="Rotate token"
         destructive
+        typeToConfirm={production ? name : undefined}
         pending={rotate.isPending}
         error={rotate.error ? errorMessage(rotate.error) : null}
         onCancel={() => setConfirming(false)}
@@ -106,7 +122,11 @@ export function DetachClusterButton({ name, workspaceNames }: { name: string; wo
               while they remain.
             </>
           ) : (
-            'Its tokens are revoked, the agent is disconnected and the cluster leaves the fleet. The audit trail keeps the record. Uninstall the agent from the cluster afterwards.'
+            <>
+              Its tokens are revoked, the agent is disconnected and the cluster leaves the fleet. The audit trail keeps the record.
+              Afterwards, remove the agent from the cluster (copy these now: this page closes on detach):
+              <UninstallCommands commands={renderUninstallCommands({ tokenSecretName: DEFAULT_TOKEN_SECRET_NAME })} />
+            </>
           )
         }
         confirmLabel="Detach cluster"

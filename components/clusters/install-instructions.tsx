@@ -33,23 +33,58 @@ export function ClusterTokenReveal({ token }: { token: string }) {
   );
 }
 
-/** The commands to run in the cluster, each with its own copy button. */
+/** A command with its title and its own copy button. */
+function CommandBlock({ title, command, number }: { title: string; command: string; number?: number }) {
+  return (
+    <>
+      <div className="flex items-center justify-between gap-2">
+        <p className="text-sm font-medium">
+          {number !== undefined && `${number}. `}
+          {title}
+        </p>
+        <CopyButton text={command} label={`Copy: ${title}`} />
+      </div>
+      <pre tabIndex={0} className="max-h-64 overflow-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+        <code>{command}</code>
+      </pre>
+    </>
+  );
+}
+
+/**
+ * The commands to run in the cluster, each with its own copy button; first a warning
+ * when the URL agents would dial looks unreachable from a cluster elsewhere.
+ */
 export function InstallCommands({ install }: { install: InstallInstructions }) {
   return (
-    <ol className="space-y-4">
-      {install.commands.map((step, index) => (
-        <li key={step.id} className="space-y-1">
-          <div className="flex items-center justify-between gap-2">
-            <p className="text-sm font-medium">
-              {index + 1}. {step.title}
-            </p>
-            <CopyButton text={step.command} label={`Copy: ${step.title}`} />
-          </div>
-          <pre tabIndex={0} className="max-h-64 overflow-auto rounded-md bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
-            <code>{step.command}</code>
-          </pre>
-        </li>
-      ))}
-    </ol>
+    <div className="space-y-4">
+      {install.reachabilityWarning && (
+        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
+          <p className="font-medium">The cluster may not reach this control plane</p>
+          <p className="mt-1 break-words">{install.reachabilityWarning}</p>
+        </div>
+      )}
+      <ol className="space-y-4">
+        {install.commands.map((step, index) => (
+          <li key={step.id} className="space-y-1">
+            <CommandBlock number={index + 1} title={step.title} command={step.command} />
+          </li>
+        ))}
+      </ol>
+      <p className="text-xs text-zinc-500 break-words">
+        The chart is served by this control plane: <code>{install.chartUrl}</code> (helm repository{' '}
+        <code>{install.chartUrl.slice(0, install.chartUrl.lastIndexOf('/'))}</code>).
+      </p>
+    </div>
+  );
+}
+
+/** What removes the agent from a cluster, for the detach dialog. */
+export function UninstallCommands({ commands }: { commands: { helm: string; manifests: string } }) {
+  return (
+    <div className="mt-3 space-y-2">
+      <CommandBlock title="Installed with Helm" command={commands.helm} />
+      <CommandBlock title="Installed from the plain manifests" command={commands.manifests} />
+    </div>
   );
 }
