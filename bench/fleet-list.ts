@@ -129,6 +129,11 @@ const SCENARIOS: Scenario[] = [
   { name: 'search "east" (by name)', input: { search: 'east' } },
   { name: 'sorted by environments, 100 rows, page 5', input: { sort: 'environments', pageSize: 100, page: 5 } },
   { name: 'sorted by Kubernetes version desc, page 3', input: { sort: 'kubernetesVersion', direction: 'desc', page: 3 } },
+  { name: 'search "h100" (GPU type or name)', input: { search: 'h100' } },
+  {
+    name: 'needs attention, prod+staging, by status',
+    input: { needsAttention: true, environments: ['prod', 'staging'], sort: 'status' },
+  },
 ];
 
 function percentile(sorted: number[], p: number): number {
