@@ -133,7 +133,7 @@ test.describe('attach a cluster', () => {
     await fleet.goto();
     await adminPage.getByLabel('Provider').selectOption('coreweave-cks');
     await expect(adminPage).toHaveURL(/provider=coreweave-cks/);
-    await adminPage.getByLabel('Environment', { exact: true }).selectOption('prod');
+    await fleet.toggleFilter('Environment', ['prod']);
     await adminPage.getByRole('searchbox', { name: 'Search clusters' }).fill('e2e-west');
     await expect(adminPage).toHaveURL(/q=e2e-west/);
     await expect(fleet.row(name)).toBeVisible();

@@ -239,7 +239,7 @@ function MultiSelectFilter({
       <span className="mb-1 block font-medium" id={`filter-${label}`}>
         {label}
       </span>
-      <details className="group relative">
+      <details className="group relative" data-filter={label}>
         <summary
           aria-describedby={`filter-${label}`}
           className="flex h-9 cursor-pointer list-none items-center justify-between gap-2 rounded-md border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900"
@@ -260,7 +260,10 @@ function MultiSelectFilter({
               <span className="min-w-0 flex-1 truncate" title={option.label}>
                 {option.label}
               </span>
-              <span className="tabular-nums text-zinc-500">{option.count}</span>
+              {/* Out of the checkbox's name, so "Connected" never also matches "Disconnected 2". */}
+              <span className="tabular-nums text-zinc-500" aria-hidden title={`${option.count} clusters`}>
+                {option.count}
+              </span>
             </label>
           ))}
           {selected.length > 0 && (

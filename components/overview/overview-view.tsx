@@ -106,7 +106,7 @@ export function OverviewView() {
           label="Need attention"
           value={formatCount(data.needingAttentionTotal)}
           tone={data.needingAttentionTotal > 0 ? 'warn' : 'ok'}
-          href={fleetLink({ statuses: ['disconnected', 'degraded', 'awaiting_agent'], sort: 'status' })}
+          href={fleetLink({ statuses: ['awaiting_agent', 'degraded', 'disconnected'], sort: 'status' })}
         />
       </section>
 
@@ -121,7 +121,7 @@ export function OverviewView() {
             <DataTable label="Clusters needing attention" columns={ATTENTION_COLUMNS} rows={data.needingAttention} rowKey={(c) => c.id} />
             {data.needingAttentionTotal > data.needingAttention.length && (
               <p className="text-sm">
-                <Link href={fleetLink({ statuses: ['disconnected', 'degraded', 'awaiting_agent'], sort: 'status' })} className="underline">
+                <Link href={fleetLink({ statuses: ['awaiting_agent', 'degraded', 'disconnected'], sort: 'status' })} className="underline">
                   All {data.needingAttentionTotal} clusters needing attention
                 </Link>
               </p>

@@ -58,6 +58,23 @@ export class FleetPage {
   row(name: string): Locator {
     return this.table.getByRole('row').filter({ has: this.page.getByRole('link', { name, exact: true }) });
   }
+
+  /** Names of the clusters on the current page, in order. */
+  async names(): Promise<string[]> {
+    return this.table.getByRole('row').getByRole('link').allTextContents();
+  }
+
+  /** Ticks (or, when ticked, unticks) each value in a multi-select filter ("Status", "Environment"). */
+  async toggleFilter(filter: 'Status' | 'Environment', values: string[]) {
+    const menu = this.page.locator(`details[data-filter="${filter}"]`);
+    if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+    for (const value of values) await menu.getByRole('checkbox', { name: value, exact: true }).click();
+    await menu.locator('summary').click();
+  }
+
+  needsAttention(): Locator {
+    return this.page.getByRole('checkbox', { name: /Needs attention/ });
+  }
 }
 
 /** One cluster's page. */
