@@ -79,15 +79,17 @@ function nodeRows(id: number) {
 }
 
 describe('real agent → gateway → database', () => {
-  it('turns the cluster Connected with its nodes, pools and GPU types, follows changes, and Disconnected when the agent stops', async () => {
+  it('turns the cluster Connected (Degraded by its NotReady node) with its nodes, pools and GPU types, follows changes, and Disconnected when the agent stops', async () => {
     const { clusterId, token } = await insertCluster(h.store, { provider: 'aws-eks', prometheusUrl: prometheus.url });
     const agent = runAgent(token);
 
     const connected = await waitFor(async () => {
       const row = await clusterRow(clusterId);
-      return row?.status === 'connected' && row.nodeCount === 4 ? row : undefined;
+      return row?.connectedAt && !row.disconnectedAt && row.nodeCount === 4 ? row : undefined;
     }, 10_000, 'cluster Connected with 4 nodes');
     expect(connected).toMatchObject({
+      status: 'degraded',
+      statusReasons: ['Node gpu-2 is NotReady'],
       kubernetesVersion: 'v1.30.4',
       readyNodeCount: 3,
       gpuCount: 20,

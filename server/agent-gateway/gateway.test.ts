@@ -79,8 +79,9 @@ describe('when an agent connects with a valid token', () => {
       return r?.nodeCount === 6 ? r : undefined;
     });
     expect(row).toMatchObject({
-      status: 'connected',
-      statusReasons: [],
+      // Connected, and one node NotReady: the cluster needs attention, with the node named.
+      status: 'degraded',
+      statusReasons: ['Node cpu-2 is NotReady'],
       agentVersion: '1.2.3',
       kubernetesVersion: 'v1.31.0',
       nodeCount: 6,
@@ -116,7 +117,7 @@ describe('when an agent connects with a valid token', () => {
       return r?.status === 'degraded' && r.nodeCount === 2 ? r : undefined;
     });
     expect(row).toMatchObject({ readyNodeCount: 1, gpuCount: 16, gpusByType: { H200: 8, B200: 8 } });
-    expect(row.statusReasons).toEqual(['No default StorageClass']);
+    expect(row.statusReasons).toEqual(['Node b is NotReady', 'No default StorageClass']);
     expect((await reportOf(clusterId))?.namespaces).toEqual(['default', 'kube-system', 'team-a-dev']);
   });
 
@@ -288,7 +289,7 @@ describe('events', () => {
 
     client.close();
     await waitFor(() => typesOf(clusterId).includes('agent.sessionClosed'));
-    expect(ofCluster(clusterId).at(-1)).toMatchObject({ type: 'agent.sessionClosed', reason: expect.stringMatching(/socket closed/) });
+    expect(ofCluster(clusterId).at(-1)).toMatchObject({ type: 'agent.sessionClosed', reason: expect.stringMatching(/^Agent closed the connection/) });
     await h.gateway.flush();
     expect(typesOf(clusterId).at(-1)).toBe('cluster.changed');
     expect((await clusterRow(clusterId))?.status).toBe('disconnected');

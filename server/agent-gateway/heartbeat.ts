@@ -9,6 +9,7 @@
  * `intervalMs` plus a round trip: the default timeout tolerates one lost ping.
  */
 import { CLOSE_CODES } from '@/lib/agent-protocol';
+import { silenceReason } from './disconnect-reasons';
 
 export interface HeartbeatConfig {
   /** How often each session is pinged. Sent to the agent in `welcome`. */
@@ -59,7 +60,7 @@ export class HeartbeatMonitor {
     for (const session of this.sessions()) {
       const silentMs = now - session.lastHeardAt;
       if (silentMs > timeoutMs) {
-        session.abort(CLOSE_CODES.heartbeatTimeout, `No frame for ${silentMs} ms (timeout ${timeoutMs} ms)`);
+        session.abort(CLOSE_CODES.heartbeatTimeout, silenceReason(silentMs, timeoutMs));
       } else if (!session.ready && now - session.openedAt > timeoutMs) {
         // Answering pings but never saying hello is not a usable agent either.
         session.abort(1008, `No hello within ${timeoutMs} ms`);

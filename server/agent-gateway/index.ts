@@ -34,6 +34,8 @@ import { ClusterStateWriter, type CommittedChunk } from './persistence';
 import { InProcessSessionRegistry, type SessionRegistry } from './registry';
 import { SliceScheduler } from './scheduler';
 import { AgentSession, type SessionContext } from './session';
+import { recordControlPlaneRestart } from './connection-events-sql';
+import { SHUTDOWN_CLOSE_CODE } from './disconnect-reasons';
 import { markStaleSessionsDisconnected } from './state-sql';
 
 export * from './client';
@@ -239,7 +241,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
       const checked = [...sessions.values()];
       const valid = await liveTokenIds(store.db, new Set(checked.map((session) => session.tokenId)));
       for (const session of checked) {
-        if (!valid.has(session.tokenId)) session.close(CLOSE_CODES.revoked, 'The cluster token was revoked or the cluster detached');
+        if (!valid.has(session.tokenId)) session.close(CLOSE_CODES.revoked, 'the token is no longer valid (rotated, or the cluster detached)');
       }
     } catch (error) {
       log.error('token re-check failed', { error: errorMessage(error) });
@@ -250,7 +252,12 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
   const tokenTimer = setInterval(() => void recheckTokens(), options.tokenRecheckMs ?? 5_000);
   tokenTimer.unref();
 
-  const stale = await store.transaction((tx) => markStaleSessionsDisconnected(tx));
+  const stale = await store.transaction(async (tx) => {
+    const now = new Date();
+    const ids = await markStaleSessionsDisconnected(tx, now);
+    await recordControlPlaneRestart(tx, ids, now);
+    return ids;
+  });
   if (stale.length > 0) {
     log.info('clusters left connected by a previous run marked disconnected', { clusters: stale.length });
     bus.publish({ type: 'cluster.changed', clusterIds: stale });
@@ -302,7 +309,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
         for (const { socket } of waitingUpgrades) refuseUpgrade(socket, 503, 'The control plane is shutting down; try again shortly.');
         waitingUpgrades.clear();
         await Promise.all(admitting);
-        for (const session of [...sessions.values()]) session.abort(1001, 'The control plane is shutting down');
+        for (const session of [...sessions.values()]) session.abort(SHUTDOWN_CLOSE_CODE, 'The control plane is shutting down');
         await writer.stop();
         wss.close();
       })();

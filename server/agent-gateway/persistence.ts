@@ -19,12 +19,30 @@
  * the event loop runs meanwhile, and the bound only limits how long row locks are held
  * and events wait, so it is longer there. The SQL is in state-sql.ts.
  */
+import type { ConnectionEventKind } from '@/lib/connection-history';
 import type { Logger } from '@/server/logger';
 import { errorMessage } from '@/server/logger';
 import type { Engine, Store } from '@/server/store';
+import { insertConnectionEvents, type ConnectionEventDraft } from './connection-events-sql';
 import { applyClusterOps, markClustersSeen, nodeRowsOf, type ClusterStateOp } from './state-sql';
 
 export type { ClusterStateOp } from './state-sql';
+
+/**
+ * A line of the cluster's connection history (a session accepted or ended, with why).
+ * It rides the same queue as the state, so a connect and its history are written in
+ * the same transaction; a replaced session's end, which leaves the cluster row alone,
+ * is history only.
+ */
+export interface ConnectionHistoryOp {
+  kind: 'history';
+  at: Date;
+  event: ConnectionEventKind;
+  reason: string;
+  agentVersion: string | null;
+}
+
+export type WriterOp = ClusterStateOp | ConnectionHistoryOp;
 
 export interface FlushLimits {
   /** Clusters with reported state (not only heartbeats) written in one transaction. */
@@ -47,13 +65,15 @@ export const DEFAULT_FLUSH_LIMITS: Record<Engine, FlushLimits> = {
 
 /** One committed transaction of a flush. */
 export interface CommittedChunk {
-  /** Clusters whose stored state (not just `lastSeenAt`) changed. */
+  /** Clusters whose stored state (not just `lastSeenAt`) or connection history changed. */
   changed: number[];
   /** Snapshots stored, with the session that sent each. */
   snapshots: { clusterId: number; sessionId: number }[];
   /** Clusters whose `lastSeenAt` alone moved. */
   seen: number;
   nodeRows: number;
+  /** Connection history rows added. */
+  connectionEvents: number;
   durationMs: number;
 }
 
@@ -66,7 +86,7 @@ export interface ClusterStateWriterOptions extends Partial<FlushLimits> {
 }
 
 export class ClusterStateWriter {
-  private pending = new Map<number, ClusterStateOp[]>();
+  private pending = new Map<number, WriterOp[]>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly limits: FlushLimits;
@@ -112,7 +132,7 @@ export class ClusterStateWriter {
     return this.pending.size;
   }
 
-  enqueue(clusterId: number, op: ClusterStateOp): void {
+  enqueue(clusterId: number, op: WriterOp): void {
     const ops = this.pending.get(clusterId);
     if (!ops) {
       this.pending.set(clusterId, [op]);
@@ -120,8 +140,8 @@ export class ClusterStateWriter {
     }
     if (op.kind === 'snapshot') {
       // A snapshot replaces everything reported before it: earlier snapshots, deltas and
-      // seen marks are moot. Connection changes stay, in order.
-      const kept: ClusterStateOp[] = ops.filter((o) => o.kind === 'connected' || o.kind === 'disconnected');
+      // seen marks are moot. Connection changes and their history stay, in order.
+      const kept: WriterOp[] = ops.filter((o) => o.kind === 'connected' || o.kind === 'disconnected' || o.kind === 'history');
       kept.push(op);
       this.pending.set(clusterId, kept);
       return;
@@ -162,9 +182,9 @@ export class ClusterStateWriter {
   }
 
   /** Takes the oldest pending clusters that fit in one transaction. */
-  private takeChunk(): Map<number, ClusterStateOp[]> {
+  private takeChunk(): Map<number, WriterOp[]> {
     const { maxClustersPerFlush, maxNodeRowsPerFlush, maxSeenPerFlush } = this.limits;
-    const chunk = new Map<number, ClusterStateOp[]>();
+    const chunk = new Map<number, WriterOp[]>();
     let clusters = 0;
     let seen = 0;
     let nodeRows = 0;
@@ -174,7 +194,7 @@ export class ClusterStateWriter {
         seen++;
       } else {
         if (clusters >= maxClustersPerFlush) continue;
-        const rows = nodeRowsOf(ops);
+        const rows = nodeRowsOf(stateOpsOf(ops));
         if (clusters > 0 && nodeRows + rows > maxNodeRowsPerFlush) continue;
         clusters++;
         nodeRows += rows;
@@ -190,19 +210,26 @@ export class ClusterStateWriter {
    * One transaction. Returns how many of the chunk's clusters it left for the next one
    * (out of time; they are pending again, first in line), or null if the store failed.
    */
-  private async commit(chunk: Map<number, ClusterStateOp[]>): Promise<number | null> {
+  private async commit(chunk: Map<number, WriterOp[]>): Promise<number | null> {
     const { store, log } = this.options;
     const started = performance.now();
     const now = new Date();
-    const deferred = new Map<number, ClusterStateOp[]>();
+    const deferred = new Map<number, WriterOp[]>();
+    const history = historyOf(chunk);
     let result: Omit<CommittedChunk, 'durationMs'>;
     try {
       result = await store.transaction(async (tx) => {
-        const done: Omit<CommittedChunk, 'durationMs'> = { changed: [], snapshots: [], seen: 0, nodeRows: 0 };
+        const done: Omit<CommittedChunk, 'durationMs'> = { changed: [], snapshots: [], seen: 0, nodeRows: 0, connectionEvents: 0 };
+        // The chunk's whole history first, in one statement: the status refreshes below
+        // count this flush's reconnects (flap detection) with the rest.
+        const withHistory = new Set(await insertConnectionEvents(tx, history));
+        done.connectionEvents = history.filter((event) => withHistory.has(event.clusterId)).length;
         const seenOnly: number[] = [];
         let latestSeen = new Date(0);
         let applied = 0;
-        for (const [clusterId, ops] of chunk) {
+        for (const [clusterId, writerOps] of chunk) {
+          const ops = stateOpsOf(writerOps);
+          if (ops.length === 0) continue;
           if (ops.every((op) => op.kind === 'seen')) {
             seenOnly.push(clusterId);
             const at = ops.at(-1)?.at;
@@ -222,7 +249,7 @@ export class ClusterStateWriter {
             log.error('could not store agent state; dropped this batch for the cluster', { clusterId, error: errorMessage(error) });
             continue;
           }
-          if (changed) done.changed.push(clusterId);
+          if (changed && !withHistory.has(clusterId)) done.changed.push(clusterId);
           done.nodeRows += nodeRowsOf(ops);
           const snapshot = ops.findLast((op) => op.kind === 'snapshot');
           if (snapshot) done.snapshots.push({ clusterId, sessionId: snapshot.sessionId });
@@ -231,6 +258,8 @@ export class ClusterStateWriter {
           await markClustersSeen(tx, seenOnly, latestSeen);
           done.seen = seenOnly.length;
         }
+        // A cluster whose history grew has changed for the live views, whatever its state did.
+        done.changed.push(...withHistory);
         return done;
       });
     } catch (error) {
@@ -245,9 +274,23 @@ export class ClusterStateWriter {
     return deferred.size;
   }
 
-  private putBack(chunk: Map<number, ClusterStateOp[]>): void {
+  private putBack(chunk: Map<number, WriterOp[]>): void {
     const newer = this.pending;
     this.pending = chunk;
     for (const [clusterId, ops] of newer) for (const op of ops) this.enqueue(clusterId, op);
   }
+}
+
+function stateOpsOf(ops: readonly WriterOp[]): ClusterStateOp[] {
+  return ops.filter((op): op is ClusterStateOp => op.kind !== 'history');
+}
+
+function historyOf(chunk: ReadonlyMap<number, readonly WriterOp[]>): ConnectionEventDraft[] {
+  const drafts: ConnectionEventDraft[] = [];
+  for (const [clusterId, ops] of chunk) {
+    for (const op of ops) {
+      if (op.kind === 'history') drafts.push({ clusterId, kind: op.event, at: op.at, reason: op.reason, agentVersion: op.agentVersion });
+    }
+  }
+  return drafts;
 }

@@ -17,6 +17,7 @@ import {
 import { LogThrottle } from '@/server/log-throttle';
 import { errorMessage, type Logger } from '@/server/logger';
 import type { AgentIdentity } from './auth';
+import { agentCloseReason, controlPlaneCloseReason } from './disconnect-reasons';
 import { AgentCallError } from './errors';
 import { FrameBudget, type FrameRateLimits } from './frame-budget';
 import { describeBytes, readFrame, type FrameReading } from './frame-reader';
@@ -89,6 +90,8 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   /** A frame's work is still running (a snapshot read in slices); the next frames wait for it. */
   private reading = false;
   private readonly config: AgentIdentity['config'];
+  /** From the agent's hello; recorded with the session's connect and disconnect. */
+  private agentVersion: string | null = null;
   /** Made on the first complaint: most sessions never need one. */
   private frameLog: LogThrottle | undefined;
 
@@ -106,7 +109,8 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.log = ctx.log.child({ clusterId: identity.clusterId, cluster: identity.clusterName, tokenPrefix: identity.tokenPrefix });
     this.budget = new FrameBudget(ctx.frameRate);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on('close', (code) => this.end(`socket closed (${code})`));
+    // After our own close this finds the session ended already: the reason recorded is ours.
+    ws.on('close', (code, reason) => this.end(agentCloseReason(code, reason.toString('utf8'))));
     // 'close' always follows 'error'; the listener only keeps an error from being unhandled.
     ws.on('error', (error) => this.log.warn('agent socket error', { error: error.message }));
   }
@@ -151,7 +155,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
   /** Closes politely, cutting the socket if the agent does not finish the handshake soon. */
   close(code: number, reason: string): void {
     if (this.ended) return;
-    this.end(reason);
+    this.end(controlPlaneCloseReason(code, reason));
     this.ws.close(code, closeReason(reason));
     const cut = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
     cut.unref();
@@ -160,7 +164,7 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
 
   abort(code: number, reason: string): void {
     if (this.ended) return;
-    this.end(reason, code === CLOSE_CODES.heartbeatTimeout ? 'warn' : 'info');
+    this.end(controlPlaneCloseReason(code, reason), code === CLOSE_CODES.heartbeatTimeout ? 'warn' : 'info');
     // The close frame is written before the socket is destroyed, so an agent that is merely
     // slow still learns why; a dead one costs us nothing more.
     this.ws.close(code, closeReason(reason));
@@ -329,7 +333,10 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
       config: { ...this.config, heartbeatIntervalMs: this.ctx.heartbeatIntervalMs },
     };
     this.send(welcome);
-    this.ctx.writer.enqueue(this.clusterId, { kind: 'connected', at: new Date(), agentVersion, kubernetesVersion });
+    this.agentVersion = agentVersion;
+    const at = new Date();
+    this.ctx.writer.enqueue(this.clusterId, { kind: 'history', at, event: 'connected', reason: '', agentVersion });
+    this.ctx.writer.enqueue(this.clusterId, { kind: 'connected', at, agentVersion, kubernetesVersion });
     this.log.info('agent connected', { agentVersion, kubernetesVersion });
     this.ctx.onAccepted(this);
   }
@@ -383,7 +390,10 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.ws.send(JSON.stringify(frame));
   }
 
-  /** Runs once: settles pending calls and, if this was still the cluster's session, records the disconnect. */
+  /**
+   * Runs once: settles pending calls and, if this was still the cluster's session, records
+   * the disconnect. `why` is in the words of the connection history (disconnect-reasons.ts).
+   */
   private end(why: string, level: 'info' | 'warn' = 'info'): void {
     if (this.ended) return;
     this.ended = true;
@@ -400,10 +410,13 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     const helloed = this.ready;
     this.ready = false;
     const wasCurrent = this.ctx.registry.release(this);
+    const at = new Date();
+    // Only an accepted session is in the history (its connect is): a refused hello is not a disconnect.
+    if (helloed) this.ctx.writer.enqueue(this.clusterId, { kind: 'history', at, event: 'disconnected', reason: why, agentVersion: this.agentVersion });
     if (wasCurrent) {
       this.ctx.writer.enqueue(this.clusterId, {
         kind: 'disconnected',
-        at: new Date(),
+        at,
         ...(helloed ? { lastHeardAt: new Date(this.lastHeardAt) } : {}),
       });
     }
