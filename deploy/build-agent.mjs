@@ -7,6 +7,7 @@
  *   npm run build:agent [-- <outdir>]
  */
 import path from 'node:path';
+import process from 'node:process';
 import { build } from 'esbuild';
 
 const outdir = path.resolve(process.argv[2] ?? 'dist/agent');
