@@ -3,7 +3,7 @@
  * another provider: every choice the new provider allows is kept, and each one it does
  * not is named with the reason, so nothing is dropped silently.
  */
-import { findAddon, overlapWarning, isOfferedOn } from '@/lib/addons/catalog';
+import { addonDefault, findAddon, isOfferedOn, overlapWarning } from '@/lib/addons/catalog';
 import { PROVIDERS, type ProviderId } from '@/lib/providers';
 
 export interface AddonCarryOver {
@@ -13,13 +13,18 @@ export interface AddonCarryOver {
   notes: string[];
 }
 
-export function carryAddonChoices(choices: Record<string, boolean>, to: ProviderId): AddonCarryOver {
+/**
+ * `choices` holds the switches as set on provider `from` (the switches hand back every
+ * addon); only those set away from `from`'s default are the user's own choices, and only
+ * those follow to `to`. The rest take `to`'s defaults, as if the user had started there.
+ */
+export function carryAddonChoices(choices: Record<string, boolean>, from: ProviderId, to: ProviderId): AddonCarryOver {
   const kept: Record<string, boolean> = {};
   const notes: string[] = [];
   const providerName = PROVIDERS[to].label;
   for (const [id, enabled] of Object.entries(choices)) {
     const addon = findAddon(id);
-    if (!addon) continue;
+    if (!addon || (isOfferedOn(addon, from) && addonDefault(addon, from).enabled === enabled)) continue;
     const state = enabled ? 'on' : 'off';
     if (!isOfferedOn(addon, to)) {
       notes.push(`${addon.name} (${state}) is not offered on ${providerName}.`);

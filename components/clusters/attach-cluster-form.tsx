@@ -79,7 +79,7 @@ export function AttachClusterForm({ onAttached }: { onAttached: (result: Attache
 
   function changeProvider(next: ProviderId | '') {
     // The user's switches follow where the new provider allows them; the rest are named.
-    const carried = next ? carryAddonChoices(form.addonChoices, next) : { kept: {}, notes: [] };
+    const carried = next && form.provider ? carryAddonChoices(form.addonChoices, form.provider, next) : { kept: {}, notes: [] };
     setForm((current) => ({ ...current, provider: next, addonChoices: carried.kept }));
     setProviderNotes(carried.notes);
     fieldChanged('provider');
