@@ -39,8 +39,8 @@ COPY package.json package-lock.json tsconfig.json next.config.js server.ts ./
 COPY server ./server
 COPY lib ./lib
 COPY db ./db
-# The "node" user (uid 1000) owns only the data directory.
-RUN mkdir -p /data && chown node:node /data
+# The "node" user (uid 1000) owns only the data directory and Next's cache.
+RUN mkdir -p /data /app/.next/cache && chown node:node /data /app/.next/cache
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
