@@ -11,6 +11,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/clusters', label: 'Clusters' },
+  { href: '/alerts', label: 'Alerts', permission: 'alert.read' },
   { href: '/workspaces', label: 'Workspaces' },
   { href: '/environments', label: 'Environments' },
   { href: '/ml-repos', label: 'ML Repos' },
