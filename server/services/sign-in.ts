@@ -1,4 +1,5 @@
 import { and, eq, gt } from 'drizzle-orm';
+import { countOf } from '@/lib/format-time';
 import type { SignInInput } from '@/lib/schemas/auth';
 import type { SessionUser, UserPrincipal } from '@/server/access/principal';
 import { verifyPassword } from '@/server/auth/password';
@@ -43,7 +44,7 @@ export async function signIn(
     attempt = throttle.beginFromKnownSource(input.email, meta.ip);
   }
   if (!attempt.granted) {
-    throw new RateLimitedError(`Too many failed sign-ins. Try again in ${Math.ceil(attempt.retryAfterMs / 60_000)} minute(s).`);
+    throw new RateLimitedError(`Too many failed sign-ins. Try again in ${countOf(Math.ceil(attempt.retryAfterMs / 60_000), 'minute')}.`);
   }
   const passwordOk = await verify(input.password, row?.passwordHash ?? DUMMY_HASH);
   if (!row || !passwordOk || !row.active) {
