@@ -14,12 +14,14 @@ import {
   updateClusterAddonsInput,
   updateClusterEnvironmentsInput,
 } from '@/lib/schemas/cluster';
+import { connectionHistoryInput } from '@/lib/schemas/connection-history';
 import { updateClusterSettingsInput } from '@/lib/schemas/cluster-settings';
 import { listClusterNodesInput } from '@/lib/schemas/nodes';
 import { authorize, visibleScope } from '@/server/access/authorize';
 import { attachCluster } from '@/server/services/clusters/attach';
 import { clusterChanges } from '@/server/services/clusters/changes';
 import { getAttachStatus, getClusterDetail } from '@/server/services/clusters/cluster-detail';
+import { getConnectionHistory } from '@/server/services/clusters/connection-history';
 import { updateClusterAddons, updateClusterEnvironments, updateClusterSettings } from '@/server/services/clusters/cluster-settings';
 import { fleetFacets, listClusters } from '@/server/services/clusters/fleet-list';
 import { detachCluster, rotateClusterToken } from '@/server/services/clusters/lifecycle';
@@ -64,6 +66,11 @@ export const clustersRouter = router({
 
   /** The attach page's live panel: status, versions, counts and preflight, not the whole page. */
   attachStatus: onCluster('cluster.read', clusterRef).query(({ ctx, input }) => getAttachStatus(ctx.cp.store.db, input.name)),
+
+  /** Uptime over 24 h and 7 d, the unstable-connection flag, and a page of connects and disconnects with why. */
+  connectionHistory: onCluster('cluster.read', connectionHistoryInput).query(({ ctx, input }) =>
+    getConnectionHistory(ctx.cp.store.db, input),
+  ),
 
   /** The Nodes tab: one page of the cluster's nodes, searched and filtered on the server. */
   nodes: onCluster('cluster.read', listClusterNodesInput).query(({ ctx, input }) => listClusterNodes(ctx.cp.store.db, input)),
