@@ -104,6 +104,17 @@ test.describe('attach a cluster', () => {
     for (const step of ['Create the namespace and the token Secret', 'Install the agent with Helm', 'Or apply the plain manifest instead of Helm', 'Or run the agent from a checkout, for a trial']) {
       await expect(adminPage.getByRole('button', { name: `Copy: ${step}` })).toBeVisible();
     }
+    // No command carries the token (the Secret reads it from stdin); helm installs the chart this control plane serves.
+    for (const block of await adminPage.locator('pre code').allTextContents()) expect(block).not.toContain(token);
+    await expect(adminPage.getByText(/--from-file=token=\/dev\/stdin/)).toBeVisible();
+    const chartRepo = new URL('/charts', adminPage.url()).toString();
+    await expect(adminPage.getByText(`--repo ${chartRepo}`)).toBeVisible();
+    // Agents are told to dial 127.0.0.1 here: the page says clusters elsewhere will not reach it, and how to fix it.
+    await expect(adminPage.getByRole('alert').filter({ hasText: 'FLEETDECK_PUBLIC_URL' })).toBeVisible();
+    // Served without a session, as helm fetches it.
+    const index = await adminPage.request.fetch(`${chartRepo}/index.yaml`, { headers: { cookie: '' } });
+    expect(index.status()).toBe(200);
+    expect(await index.text()).toContain('fleetdeck-agent');
     await expect(adminPage.getByRole('heading', { name: 'Live status' })).toBeVisible();
     await expect(adminPage.getByText('Awaiting agent').first()).toBeVisible();
 
@@ -117,7 +128,11 @@ test.describe('attach a cluster', () => {
     const cluster = new ClusterPage(adminPage);
     await cluster.goto(name);
     await adminPage.getByRole('button', { name: 'Rotate token' }).click();
-    await cluster.dialog().getByRole('button', { name: 'Rotate token' }).click();
+    // A production cluster: rotation asks for the name to be typed.
+    const rotateConfirm = cluster.dialog().getByRole('button', { name: 'Rotate token' });
+    await expect(rotateConfirm).toBeDisabled();
+    await cluster.dialog().getByLabel(`Type ${name} to confirm`).fill(name);
+    await rotateConfirm.click();
     await expect(attach.tokenField()).toHaveValue(/^fdct_/);
     const rotated = await attach.tokenField().inputValue();
     expect(rotated).not.toBe(token);
@@ -150,6 +165,9 @@ test.describe('attach a cluster', () => {
     await adminPage.getByRole('button', { name: 'Detach cluster' }).click();
     const confirm = cluster.dialog().getByRole('button', { name: 'Detach cluster' });
     await expect(confirm).toBeDisabled();
+    // The uninstall commands, before the page goes away.
+    await expect(cluster.dialog()).toContainText('helm uninstall fleetdeck-agent --namespace fleetdeck-agent');
+    await expect(cluster.dialog()).toContainText('kubectl delete namespace fleetdeck-agent');
     await cluster.dialog().getByLabel(`Type ${name} to confirm`).fill(name);
     await confirm.click();
     await expect(adminPage).toHaveURL(/\/clusters$/);
