@@ -92,16 +92,28 @@ function lockSqliteFile(databasePath: string): InstanceLock {
   throw new InstanceLockedError(`Could not take the lock ${file}: another process keeps creating it.`);
 }
 
+/**
+ * A restart right after a crash can find the dead process's connection not yet closed
+ * on the server; it is given this long to go before we give up.
+ */
+const POSTGRES_LOCK_PATIENCE_MS = 5_000;
+
 async function lockPostgres(url: string): Promise<InstanceLock> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const result = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [ADVISORY_LOCK_KEY]);
-    if (!result.rows[0]?.locked) {
-      throw new InstanceLockedError(
-        'Another Fleetdeck control plane is already running on this PostgreSQL database (DATABASE_URL). ' +
-          'Fleetdeck runs as one replica per database; stop the other one first. Nothing was changed.',
-      );
+    const deadline = Date.now() + POSTGRES_LOCK_PATIENCE_MS;
+    for (;;) {
+      const result = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [ADVISORY_LOCK_KEY]);
+      if (result.rows[0]?.locked) break;
+      if (Date.now() >= deadline) {
+        throw new InstanceLockedError(
+          'Another Fleetdeck control plane is already running on this PostgreSQL database (DATABASE_URL). ' +
+            'Fleetdeck runs as one replica per database; stop the other one first. Nothing was changed. ' +
+            `(If none runs, a dead one's connection still holds the lock: select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid = ${ADVISORY_LOCK_KEY}.)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } catch (error) {
     await client.end().catch(() => undefined);
