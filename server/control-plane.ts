@@ -8,6 +8,7 @@
  */
 import { createAlertEngine, type AlertEngine, type AlertEngineOptions } from '@/server/alerts';
 import { createAgentGateway, type AgentGateway, type AgentGatewayOptions } from '@/server/agent-gateway';
+import { startConnectionUpkeep, type ConnectionUpkeep, type ConnectionUpkeepOptions } from '@/server/services/clusters/connection-upkeep';
 import { createSignInThrottle, type SignInThrottle } from '@/server/auth/sign-in-throttle';
 import { bootstrap } from '@/server/bootstrap';
 import type { ControlPlaneConfig } from '@/server/config';
@@ -30,6 +31,8 @@ export interface ControlPlane {
   readonly secrets: SecretBox;
   /** Alert evaluation and notification delivery (server/alerts). */
   readonly alerts: AlertEngine;
+  /** Connection history upkeep: unstable-connection flags cleared when the window passes, 30-day pruning. */
+  readonly connectionUpkeep: ConnectionUpkeep;
   /** Ends agent sessions, writes what is pending, closes the store. */
   close(): Promise<void>;
 }
@@ -50,6 +53,8 @@ export interface ControlPlaneParts {
   secretKey?: Buffer;
   /** Alerting's clock and timings (tests drive time themselves). */
   alerts?: Pick<AlertEngineOptions, 'clock' | 'tickMs' | 'deliveryTimeoutMs'>;
+  /** The connection history upkeep's clock and timings (tests drive time themselves). */
+  connectionUpkeep?: Pick<ConnectionUpkeepOptions, 'clock' | 'flapSweepMs' | 'pruneMs'>;
   /** Skip the first-start admin and environments (router tests create their own users). */
   skipBootstrap?: boolean;
 }
@@ -79,6 +84,7 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
     log.error('event subscriber failed', { event: event.type, error: errorMessage(error) }),
   );
   const gateway = await createAgentGateway({ ...parts.gateway, store, bus, log });
+  const connectionUpkeep = startConnectionUpkeep({ ...parts.connectionUpkeep, store, bus, log });
   const secrets = createSecretBox(secretKey);
   const alerts = createAlertEngine({ ...parts.alerts, store, log, bus, secrets, publicUrl: config.publicUrl });
 
@@ -91,8 +97,10 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
     gateway,
     secrets,
     alerts,
+    connectionUpkeep,
     async close() {
       await alerts.stop();
+      await connectionUpkeep.stop();
       await gateway.close();
       await store.close();
       await instanceLock?.release();

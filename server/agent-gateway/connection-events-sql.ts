@@ -1,9 +1,10 @@
 /**
  * The SQL behind a cluster's connection history (`connection_events`): the rows the
- * state writer adds with each flush, the startup sweep's "control plane restarted", and
- * the pruning of what is older than the retention. Portable across both engines.
+ * state writer adds with each flush and the startup sweep's "control plane restarted".
+ * (Pruning is the upkeep's: server/services/clusters/connection-upkeep.ts.) Portable
+ * across both engines.
  */
-import { and, asc, inArray, lt } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import type { ConnectionEventKind } from '@/lib/connection-history';
 import { tablesOf, type Db } from '@/server/store';
 import { CONTROL_PLANE_RESTARTED } from './disconnect-reasons';
@@ -67,30 +68,4 @@ export async function recordControlPlaneRestart(tx: Db, clusterIds: readonly num
     }
   }
   await insertConnectionEvents(tx, drafts);
-}
-
-/**
- * Deletes up to `batch` events older than `before`, oldest first; returns how many. The
- * caller repeats while a full batch went, so a month of a big fleet's history is never
- * one long transaction.
- */
-export async function pruneConnectionEvents(tx: Db, before: Date, batch: number): Promise<number> {
-  const { connectionEvents } = tablesOf(tx);
-  const doomed = await tx
-    .select({ id: connectionEvents.id })
-    .from(connectionEvents)
-    .where(lt(connectionEvents.at, before))
-    .orderBy(asc(connectionEvents.at), asc(connectionEvents.id))
-    .limit(batch);
-  if (doomed.length === 0) return 0;
-  await tx.delete(connectionEvents).where(
-    and(
-      inArray(
-        connectionEvents.id,
-        doomed.map((row) => row.id),
-      ),
-      lt(connectionEvents.at, before),
-    ),
-  );
-  return doomed.length;
 }

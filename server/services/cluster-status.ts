@@ -64,9 +64,12 @@ export function isFlapping(recentReconnects: number): boolean {
   return recentReconnects > FLAP_RECONNECTS;
 }
 
-/** "Unstable connection: 5 reconnects in the last 15 min." The prefix is what the flap sweep and the UI recognise. */
+/** How a flapping cluster's reason begins: the flap sweep finds flagged clusters by it. */
+export const UNSTABLE_CONNECTION_PREFIX = 'Unstable connection:';
+
+/** "Unstable connection: 5 reconnects in the last 15 min." */
 export function unstableConnectionReason(reconnects: number): string {
-  return `Unstable connection: ${countOf(reconnects, 'reconnect')} in the last ${formatDuration(FLAP_WINDOW_MS)}.`;
+  return `${UNSTABLE_CONNECTION_PREFIX} ${countOf(reconnects, 'reconnect')} in the last ${formatDuration(FLAP_WINDOW_MS)}.`;
 }
 
 /** "Node gpu-a-3 is NotReady", "Nodes a and b are NotReady", "Nodes a, b and 3 more are NotReady". */
