@@ -38,7 +38,10 @@ export interface DemoCluster {
   components: DemoComponent[];
   /** Addon choices that differ from the provider's defaults. */
   addonOverrides?: Record<string, boolean>;
-  /** The agent drops its connection now and then and comes back. */
+  /**
+   * Its network link drops every 20–40 s and the agent redials: Degraded, "Unstable
+   * connection", within a couple of minutes, with every drop in its connection history.
+   */
   flaky?: boolean;
 }
 
@@ -143,7 +146,7 @@ export const DEMO_FLEET: DemoCluster[] = [
     ],
   },
   {
-    // A link that drops now and then: the overview shows it Disconnected, then Connected again.
+    // A link that keeps dropping: Degraded, "Unstable connection", with the drops in its history.
     name: 'fluidstack-h100-eu',
     provider: 'fluidstack',
     region: 'eu-north',

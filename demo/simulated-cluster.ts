@@ -8,6 +8,7 @@ import { FakeKubeApi } from '@/testing/fake-kube-api';
 import { FakePrometheus } from '@/testing/fake-prometheus';
 import { buildGpuNode, buildNode, GPU_TAINT, MANAGED_BY_LABEL } from '@/testing/kube-objects';
 import type { DemoCluster } from '@/demo/fleet';
+import { FlakyLink } from '@/demo/flaky-link';
 
 export interface SimulatedClusterOptions {
   cluster: DemoCluster;
@@ -17,6 +18,8 @@ export interface SimulatedClusterOptions {
   /** `host:port` targets for the registry-egress preflight (loopback: the demo runs offline). */
   registryHosts: string[];
   logWrite: (line: string) => void;
+  /** How often a flaky cluster's link drops (tests shorten it); default every 20–40 s. */
+  flapEveryMs?: { least: number; most: number };
 }
 
 /** Fills a simulated API server with the cluster's nodes, namespaces, classes and CRDs. */
@@ -48,6 +51,13 @@ export function populateKubeApi(kube: FakeKubeApi, cluster: DemoCluster, labelKe
   }
 }
 
+/**
+ * How often a flaky cluster's link drops: every 20–40 s, so more than three reconnects
+ * fall within the 15-minute flap window about two minutes after the demo starts, and
+ * the cluster shows Degraded, "Unstable connection", with the drops in its history.
+ */
+const FLAP_EVERY_MS = { least: 20_000, most: 40_000 };
+
 export class SimulatedCluster {
   private agent: AgentHandle | undefined;
   private flapTimer: NodeJS.Timeout | undefined;
@@ -57,21 +67,24 @@ export class SimulatedCluster {
     private readonly options: SimulatedClusterOptions,
     readonly kube: FakeKubeApi,
     private readonly prometheus: FakePrometheus,
+    /** Between a flaky cluster's agent and the control plane; absent for the others. */
+    private readonly link: FlakyLink | undefined,
   ) {}
 
   static async start(options: SimulatedClusterOptions): Promise<SimulatedCluster> {
     const kube = await new FakeKubeApi({ kubernetesVersion: options.cluster.kubernetesVersion.replace(/^v?/, 'v') }).start();
     populateKubeApi(kube, options.cluster, options.labelKeys);
     const prometheus = await new FakePrometheus().start();
-    const simulated = new SimulatedCluster(options, kube, prometheus);
+    const link = options.cluster.flaky ? await FlakyLink.open(options.controlPlaneUrl) : undefined;
+    const simulated = new SimulatedCluster(options, kube, prometheus, link);
     simulated.startAgent();
-    if (options.cluster.flaky) simulated.scheduleFlap();
+    if (link) simulated.scheduleFlap(link);
     return simulated;
   }
 
   private startAgent(): void {
     this.agent = startAgent({
-      controlPlaneUrl: this.options.controlPlaneUrl,
+      controlPlaneUrl: this.link?.url ?? this.options.controlPlaneUrl,
       token: this.options.token,
       kubeConfig: undefined,
       kubeconfigPath: this.kube.kubeconfigFile(),
@@ -82,23 +95,22 @@ export class SimulatedCluster {
     });
   }
 
-  /** Drops the connection every minute or so and comes back 10–25 s later. */
-  private scheduleFlap(): void {
-    this.flapTimer = setTimeout(async () => {
-      await this.agent?.stop();
+  /** Cuts the link every 20–40 s; the agent, still running, redials on its own within a second or two. */
+  private scheduleFlap(link: FlakyLink): void {
+    const { least, most } = this.options.flapEveryMs ?? FLAP_EVERY_MS;
+    this.flapTimer = setTimeout(() => {
       if (this.stopped) return;
-      this.flapTimer = setTimeout(() => {
-        if (this.stopped) return;
-        this.startAgent();
-        this.scheduleFlap();
-      }, 10_000 + Math.random() * 15_000);
-    }, 45_000 + Math.random() * 30_000);
+      link.cut();
+      this.scheduleFlap(link);
+    }, least + Math.random() * (most - least));
+    this.flapTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.flapTimer);
     await this.agent?.stop();
+    await this.link?.close();
     await this.kube.stop();
     await this.prometheus.stop();
   }
