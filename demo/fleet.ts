@@ -39,8 +39,8 @@ export interface DemoCluster {
   /** Addon choices that differ from the provider's defaults. */
   addonOverrides?: Record<string, boolean>;
   /**
-   * Its network link drops every 20–40 s and the agent redials: Degraded, "Unstable
-   * connection", within a couple of minutes, with every drop in its connection history.
+   * Its network link drops every 15–30 s and the agent redials: Degraded, "Unstable
+   * connection", within two minutes, with every drop in its connection history.
    */
   flaky?: boolean;
 }

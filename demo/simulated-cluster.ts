@@ -18,7 +18,7 @@ export interface SimulatedClusterOptions {
   /** `host:port` targets for the registry-egress preflight (loopback: the demo runs offline). */
   registryHosts: string[];
   logWrite: (line: string) => void;
-  /** How often a flaky cluster's link drops (tests shorten it); default every 20–40 s. */
+  /** How often a flaky cluster's link drops (tests shorten it); default every 15–30 s. */
   flapEveryMs?: { least: number; most: number };
 }
 
@@ -52,11 +52,11 @@ export function populateKubeApi(kube: FakeKubeApi, cluster: DemoCluster, labelKe
 }
 
 /**
- * How often a flaky cluster's link drops: every 20–40 s, so more than three reconnects
- * fall within the 15-minute flap window about two minutes after the demo starts, and
+ * How often a flaky cluster's link drops: every 15–30 s, so more than three reconnects
+ * fall within the 15-minute flap window one to two minutes after the demo starts, and
  * the cluster shows Degraded, "Unstable connection", with the drops in its history.
  */
-const FLAP_EVERY_MS = { least: 20_000, most: 40_000 };
+const FLAP_EVERY_MS = { least: 15_000, most: 30_000 };
 
 export class SimulatedCluster {
   private agent: AgentHandle | undefined;
@@ -95,7 +95,7 @@ export class SimulatedCluster {
     });
   }
 
-  /** Cuts the link every 20–40 s; the agent, still running, redials on its own within a second or two. */
+  /** Cuts the link every 15–30 s (by default); the agent, still running, redials on its own within a second or two. */
   private scheduleFlap(link: FlakyLink): void {
     const { least, most } = this.options.flapEveryMs ?? FLAP_EVERY_MS;
     this.flapTimer = setTimeout(() => {
