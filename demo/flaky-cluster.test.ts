@@ -27,6 +27,7 @@ it('the demo\'s flaky cluster turns Degraded, "Unstable connection", its drops i
     registryHosts: [new URL(h.baseUrl).host],
     logWrite: () => undefined,
     flapEveryMs: { least: 800, most: 1_200 },
+    agentReconnect: { healthyAfterMs: 500 },
   });
 
   const { clusters, connectionEvents } = h.store.tables;

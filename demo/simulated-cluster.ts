@@ -20,6 +20,12 @@ export interface SimulatedClusterOptions {
   logWrite: (line: string) => void;
   /** How often a flaky cluster's link drops (tests shorten it); default every 15–30 s. */
   flapEveryMs?: { least: number; most: number };
+  /**
+   * The agent's reconnect tuning. A test that flaps every second or two sets
+   * `healthyAfterMs` below that, so the agent redials at once as it does in the demo
+   * (where every connection lives past the default 10 s and resets the backoff).
+   */
+  agentReconnect?: Parameters<typeof startAgent>[0]['reconnect'];
 }
 
 /** Fills a simulated API server with the cluster's nodes, namespaces, classes and CRDs. */
@@ -92,6 +98,7 @@ export class SimulatedCluster {
       registryHosts: this.options.registryHosts,
       logFields: { cluster: this.options.cluster.name },
       logWrite: this.options.logWrite,
+      ...(this.options.agentReconnect ? { reconnect: this.options.agentReconnect } : {}),
     });
   }
 
