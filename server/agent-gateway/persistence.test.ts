@@ -184,6 +184,85 @@ describe('ClusterStateWriter', () => {
   });
 });
 
+describe('connection history in the writer', () => {
+  const history = (event: 'connected' | 'disconnected', reason = '', when = at) => ({ kind: 'history', at: when, event, reason, agentVersion: '1' }) as const;
+
+  async function historyRows() {
+    const { connectionEvents } = store.tables;
+    return store.db
+      .select({ clusterId: connectionEvents.clusterId, kind: connectionEvents.kind, reason: connectionEvents.reason })
+      .from(connectionEvents)
+      .orderBy(asc(connectionEvents.id));
+  }
+
+  it('writes the history of many clusters in the same transaction as their state, in order, kept through a snapshot', async () => {
+    const { writer, committed } = await setup();
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await insertCluster(store)).clusterId);
+    for (const id of ids) {
+      writer.enqueue(id, history('connected'));
+      writer.enqueue(id, connected);
+      writer.enqueue(id, history('disconnected', 'Replaced by a newer session of the agent'));
+      writer.enqueue(id, history('connected'));
+      // A snapshot supersedes state queued before it, never the history.
+      writer.enqueue(id, snapshot([node('n')]));
+    }
+    await writer.flush();
+    expect(committed).toHaveLength(1);
+    expect(committed[0]).toMatchObject({ connectionEvents: 9 });
+    expect(new Set(committed[0]?.changed)).toEqual(new Set(ids));
+    expect(await historyRows()).toEqual(
+      ids.flatMap((clusterId) => [
+        { clusterId, kind: 'connected', reason: '' },
+        { clusterId, kind: 'disconnected', reason: 'Replaced by a newer session of the agent' },
+        { clusterId, kind: 'connected', reason: '' },
+      ]),
+    );
+  });
+
+  it('skips the history of a cluster detached before the flush, and stores the others\'', async () => {
+    const { writer, committed } = await setup();
+    const gone = (await insertCluster(store)).clusterId;
+    const kept = (await insertCluster(store)).clusterId;
+    for (const id of [gone, kept]) {
+      writer.enqueue(id, history('connected'));
+      writer.enqueue(id, connected);
+    }
+    const { clusters } = store.tables;
+    await store.transaction((tx) => tx.delete(clusters).where(eq(clusters.id, gone)));
+    await writer.flush();
+    expect(await historyRows()).toEqual([{ clusterId: kept, kind: 'connected', reason: '' }]);
+    expect(committed.map((chunk) => chunk.changed)).toEqual([[kept]]);
+    expect(writer.pendingClusterCount).toBe(0);
+  });
+
+  it('announces a cluster whose only news is history (a replaced session\'s end)', async () => {
+    const { writer, committed } = await setup();
+    const { clusterId } = await insertCluster(store);
+    writer.enqueue(clusterId, history('disconnected', 'Replaced by a newer session of the agent'));
+    await writer.flush();
+    expect(committed).toMatchObject([{ changed: [clusterId], connectionEvents: 1 }]);
+  });
+
+  it('counts this flush\'s reconnect when it refreshes the status: the fourth one in 15 minutes flags the cluster', async () => {
+    const { writer } = await setup();
+    const now = new Date();
+    const { clusterId } = await insertCluster(store);
+    const { connectionEvents } = store.tables;
+    const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    await store.transaction((tx) =>
+      tx.insert(connectionEvents).values(
+        [60, 9, 9, 6, 6, 3, 3].map((minutes, i) => ({ clusterId, kind: i % 2 === 0 ? ('connected' as const) : ('disconnected' as const), at: minutesAgo(minutes) })),
+      ),
+    );
+    writer.enqueue(clusterId, history('disconnected', 'Connection lost', minutesAgo(0)));
+    writer.enqueue(clusterId, history('connected', '', now));
+    writer.enqueue(clusterId, { ...connected, at: now });
+    await writer.flush();
+    expect((await clusterRows())[0]).toMatchObject({ status: 'degraded', statusReasons: ['Unstable connection: 4 reconnects in the last 15 min.'] });
+  });
+});
+
 describe('a flush bigger than one transaction may hold', () => {
   it('is cut into chunks of at most maxClustersPerFlush clusters, all stored', async () => {
     const { writer, committed } = await setup({ maxClustersPerFlush: 10 });
