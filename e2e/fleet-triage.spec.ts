@@ -22,8 +22,9 @@ test.describe('fleet list for triage', () => {
     const request = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL });
     await trpc(request, 'auth.signIn', E2E_ADMIN);
     const ids = await environmentIds(request);
+    const existing = await trpc<{ total: number }>(request, 'clusters.list', { search: PREFIX }, 'query');
     const envOf = (i: number) => (i === 0 ? 'prod' : i === 1 ? 'staging' : 'dev');
-    for (let i = 0; i < COUNT; i++) {
+    for (let i = existing.total; i < COUNT; i++) {
       const name = `${PREFIX}-${String(i).padStart(2, '0')}`;
       await trpc(request, 'clusters.attach', { name, provider: 'generic', region: 'lab-1', environmentIds: [ids[envOf(i)]] });
     }
@@ -46,7 +47,7 @@ test.describe('fleet list for triage', () => {
     // Two environments at once.
     await fleet.toggleFilter('Environment', ['prod']);
     await expect(adminPage).toHaveURL(/env=prod(&|$)/);
-    expect(await fleet.names()).toEqual([`${PREFIX}-00`]);
+    await expect.poll(() => fleet.names()).toEqual([`${PREFIX}-00`]);
     await fleet.toggleFilter('Environment', ['staging']);
     await expect(adminPage).toHaveURL(/env=prod%2Cstaging/);
     await expect(fleet.table.getByRole('row')).toHaveCount(3);
@@ -62,7 +63,8 @@ test.describe('fleet list for triage', () => {
     await fleet.toggleFilter('Status', ['Degraded']);
     await expect(adminPage).toHaveURL(/status=awaiting_agent%2Cdegraded/);
     await expect(fleet.table.getByRole('row')).toHaveCount(3);
-    await fleet.needsAttention().check();
+    await fleet.needsAttention().click();
+    await expect(fleet.needsAttention()).toBeChecked();
     await expect(adminPage).toHaveURL(/attention=1/);
     await expect(adminPage.getByText('No cluster matches these filters')).toBeVisible();
 

@@ -9,7 +9,8 @@ import { expect, test, trpc } from './fixtures';
 
 test.use({ viewport: { width: 390, height: 844 } });
 
-const CLUSTER = 'narrow-screen-cluster-with-a-long-name-that-still-fits-dns-1123';
+/** 35 characters, the longest cluster name allowed. */
+const CLUSTER = 'narrow-screen-cluster-35-characters';
 /** A 254-character address, the longest the schema allows. */
 const LONG_EMAIL = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(56)}.test`;
 
