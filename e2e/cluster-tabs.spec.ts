@@ -115,9 +115,16 @@ test.describe('the cluster page tabs', () => {
       await expect(notReady).toContainText('nvidia.com/gpu=present:NoSchedule');
       await expect(notReady).toContainText('v1.31.2-eks-7f9249a');
       const healthy = cluster.nodeRow(`${name}-system-01`);
-      await expect(healthy).toContainText('MemoryPressure=False');
+      await expect(healthy).toContainText('Ready=True');
       await expect(healthy).toContainText('none');
       await expect(healthy).toContainText(/\d+ d ago/);
+
+      // A pressure condition turning True shows up on the open tab, with its reason.
+      simulated.kube.updateNode(`${name}-system-01`, (node) => {
+        const memory = node.status?.conditions?.find((condition) => condition.type === 'MemoryPressure');
+        if (memory) Object.assign(memory, { status: 'True', reason: 'KubeletHasInsufficientMemory', lastTransitionTime: new Date() });
+      });
+      await expect(healthy).toContainText('MemoryPressure=True (KubeletHasInsufficientMemory)', { timeout: 15_000 });
 
       // The cluster is under attention with the node named.
       await expect(adminPage.getByRole('status').filter({ hasText: 'Why this cluster needs attention' })).toContainText(`${name}-h100-01`);

@@ -76,6 +76,7 @@ export const nodeState = z.object({
   taints: z.array(taint),
   /** Optional so that agents older than these fields still parse. */
   kubeletVersion: z.string().optional(),
+  /** `Ready`, and any other condition while it is not in its healthy state (a pressure that is `True`). */
   conditions: z.array(nodeCondition).optional(),
 });
 export type NodeState = z.infer<typeof nodeState>;

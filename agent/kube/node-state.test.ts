@@ -31,18 +31,30 @@ describe('toNodeState', () => {
     expect(toNodeState(node, keys)).toMatchObject(expected);
   });
 
-  it('reports the kubelet version and every condition with when it last changed', () => {
+  it('reports the kubelet version and the Ready condition with why and since when, when NotReady', () => {
     const since = new Date('2026-03-01T10:00:00Z');
     const state = toNodeState(buildNode({ name: 'n', kubeletVersion: 'v1.31.2-eks-1', ready: false, readySince: since }), keys);
     expect(state.kubeletVersion).toBe('v1.31.2-eks-1');
-    expect(state.conditions?.map((c) => c.type)).toEqual(['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready']);
-    expect(state.conditions?.find((c) => c.type === 'Ready')).toEqual({
-      type: 'Ready',
-      status: 'False',
-      reason: 'KubeletNotReady',
-      message: 'container runtime network not ready: NetworkReady=false',
-      since: '2026-03-01T10:00:00.000Z',
-    });
+    expect(state.conditions).toEqual([
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'KubeletNotReady',
+        message: 'container runtime network not ready: NetworkReady=false',
+        since: '2026-03-01T10:00:00Z',
+      },
+    ]);
+  });
+
+  it('sends a healthy node\'s Ready alone, and any other condition only while it is wrong', () => {
+    const node = buildNode({ name: 'n' });
+    expect(toNodeState(node, keys).conditions).toEqual([{ type: 'Ready', status: 'True', since: '2026-01-05T08:00:00Z' }]);
+    const memory = node.status?.conditions?.find((c) => c.type === 'MemoryPressure');
+    if (!memory) throw new Error('no MemoryPressure condition');
+    Object.assign(memory, { status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'm'.repeat(1_000) });
+    const pressed = toNodeState(node, keys).conditions?.find((c) => c.type === 'MemoryPressure');
+    expect(pressed).toMatchObject({ status: 'True', reason: 'KubeletHasInsufficientMemory' });
+    expect(pressed?.message).toHaveLength(300);
   });
 
   it('reads transition times from watch events (strings) as from lists (Dates), and leaves heartbeats out', () => {
@@ -55,7 +67,7 @@ describe('toNodeState', () => {
       },
       keys,
     );
-    expect(fromWatch.conditions).toEqual([{ type: 'Ready', status: 'True', since: '2026-03-01T10:00:00.000Z' }]);
+    expect(fromWatch.conditions).toEqual([{ type: 'Ready', status: 'True', since: '2026-03-01T10:00:00Z' }]);
     expect(fromWatch.kubeletVersion).toBeUndefined();
   });
 

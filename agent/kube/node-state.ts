@@ -25,25 +25,40 @@ function parseGpuCount(quantity: string | undefined): number {
   return Number.isInteger(count) && count > 0 ? count : 0;
 }
 
-/** An ISO-8601 string from either shape the client hands over; undefined when absent or unreadable. */
+/** An ISO-8601 string (whole seconds, as Kubernetes keeps them) from either shape the client hands over. */
 function isoTime(time: Date | string | undefined): string | undefined {
   if (time === undefined) return undefined;
   const date = typeof time === 'string' ? new Date(time) : time;
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(/\.000Z$/, 'Z');
 }
 
 /** Message lines are the kubelet's and can be long; a node row does not need more than this. */
 const MAX_CONDITION_MESSAGE = 300;
 
-function toNodeCondition(condition: KubeNodeCondition): NodeCondition {
-  const since = isoTime(condition.lastTransitionTime);
-  return {
-    type: condition.type,
-    status: condition.status,
-    ...(condition.reason ? { reason: condition.reason } : {}),
-    ...(condition.message ? { message: condition.message.slice(0, MAX_CONDITION_MESSAGE) } : {}),
-    ...(since ? { since } : {}),
-  };
+/** Ready is healthy when True; the others (pressures, node-problem-detector's) when False. */
+function isHealthy(condition: KubeNodeCondition): boolean {
+  return condition.type === 'Ready' ? condition.status === 'True' : condition.status === 'False';
+}
+
+/**
+ * The conditions worth sending: Ready always, any other only while it is not healthy,
+ * and reason and message only for what is wrong. A healthy node's four kubelet
+ * conditions in full would make a 5,000-node snapshot 5.4 MiB instead of 2.8 MiB
+ * (and a 15,000-node one larger than the snapshot frame limit), to say nothing.
+ */
+function toNodeConditions(conditions: readonly KubeNodeCondition[]): NodeCondition[] {
+  return conditions
+    .filter((condition) => condition.type === 'Ready' || !isHealthy(condition))
+    .map((condition) => {
+      const since = isoTime(condition.lastTransitionTime);
+      const detail = isHealthy(condition)
+        ? {}
+        : {
+            ...(condition.reason ? { reason: condition.reason } : {}),
+            ...(condition.message ? { message: condition.message.slice(0, MAX_CONDITION_MESSAGE) } : {}),
+          };
+      return { type: condition.type, status: condition.status, ...detail, ...(since ? { since } : {}) };
+    });
 }
 
 export function toNodeState(node: KubeNode, keys: NodeLabelKeys): NodeState {
@@ -62,7 +77,7 @@ export function toNodeState(node: KubeNode, keys: NodeLabelKeys): NodeState {
       effect: t.effect,
     })),
     ...(kubeletVersion ? { kubeletVersion } : {}),
-    conditions: (node.status?.conditions ?? []).map(toNodeCondition),
+    conditions: toNodeConditions(node.status?.conditions ?? []),
   };
 }
 
