@@ -95,3 +95,12 @@ test('a Disconnected rule notifies a webhook when the agent drops, once, and aga
     .join('\n');
   expect(logged).not.toContain('s3cr3t-t0ken');
 });
+
+test('a member reads alerts, rules and channels but is offered no changes', async ({ memberPage }) => {
+  await memberPage.goto('/');
+  await memberPage.getByRole('link', { name: 'Alerts', exact: true }).click();
+  await expect(memberPage.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
+  await expect(memberPage.getByRole('heading', { name: 'Delivery log' })).toBeVisible();
+  for (const action of ['New channel', 'New rule']) await expect(memberPage.getByRole('button', { name: action })).toHaveCount(0);
+  await expect(memberPage.getByRole('button', { name: /^(Test|Delete|Edit) / })).toHaveCount(0);
+});
