@@ -23,7 +23,7 @@ import type { EventBus } from '@/server/events/bus';
 import { ConflictError, PreconditionError } from '@/server/errors';
 import { errorMessage, type Logger } from '@/server/logger';
 import { tablesOf, type Db, type Store } from '@/server/store';
-import { judgeCondition, type ClusterFacts, type Verdict } from './conditions';
+import { judgeCondition, type Verdict } from './conditions';
 
 export const EVALUATION_TICK_MS = 60_000;
 /** NotReady nodes named in an alert's summary; the rest are counted. */
@@ -50,8 +50,6 @@ interface RuleRow {
   forMinutes: number;
   enabled: boolean;
 }
-
-type ClusterRow = ClusterFacts & { id: number };
 
 export interface EvaluationResult {
   fired: number;
@@ -219,7 +217,7 @@ export class AlertEvaluator {
     const now = this.clock();
     const rulesById = new Map(rules.map((rule) => [rule.id, rule]));
 
-    for (const cluster of clusterRows as ClusterRow[]) {
+    for (const cluster of clusterRows) {
       for (const rule of rules) {
         if (!rule.enabled) continue;
         if (rule.environmentId !== null && !environmentsOf.get(cluster.id)?.has(rule.environmentId)) continue;

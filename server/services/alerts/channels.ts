@@ -113,8 +113,3 @@ export async function deleteChannel(store: Store, actor: Actor, id: number): Pro
     await recordAudit(tx, actor, { action: 'notification_channel.delete', target: { type: 'notification_channel', id, label: channel.name }, before: auditable(channel) });
   });
 }
-
-/** The channel's name, or NotFound: the Test button names what it sent to. */
-export async function assertChannelExists(store: Store, id: number): Promise<void> {
-  await channelById(store.db, id);
-}

@@ -3,7 +3,7 @@
  * fleet), sending to one or more channels. Saving a rule asks the evaluator to look at
  * every cluster again (the router does, after the commit).
  */
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { asc, count, eq, inArray } from 'drizzle-orm';
 import type { AlertCondition } from '@/lib/alerts';
 import type { RuleInput, UpdateRuleInput } from '@/lib/schemas/alerts';
 import { conditionTakesMinutes } from '@/server/alerts/conditions';
@@ -128,7 +128,7 @@ export async function updateRule(store: Store, actor: Actor, input: UpdateRuleIn
     const names = await referencedNames(tx, input);
     const values = stored(input);
     await tx.update(alertRules).set({ ...values, updatedAt: new Date() }).where(eq(alertRules.id, input.id));
-    await tx.delete(alertRuleChannels).where(and(eq(alertRuleChannels.ruleId, input.id)));
+    await tx.delete(alertRuleChannels).where(eq(alertRuleChannels.ruleId, input.id));
     await tx.insert(alertRuleChannels).values(input.channelIds.map((channelId) => ({ ruleId: input.id, channelId })));
     await recordAudit(tx, actor, {
       action: 'alert_rule.update',
