@@ -39,7 +39,9 @@ describe('audit diff', () => {
     expect(formatAuditValue('')).toBe('""');
     expect(formatAuditValue(['a', 'b'])).toBe('a, b');
     expect(formatAuditValue([])).toBe('(none)');
-    expect(formatAuditValue({ x: 1 })).toBe('{"x":1}');
+    expect(formatAuditValue({ argocd: true, istio: false })).toBe('argocd: true, istio: false');
+    expect(formatAuditValue({})).toBe('(none)');
+    expect(formatAuditValue({ x: { y: 1 } })).toBe('{"x":{"y":1}}');
   });
 
   it('folds long values and leaves short ones whole', () => {

@@ -33,6 +33,11 @@ export function formatAuditValue(value: unknown): string {
     if (value.length === 0) return '(none)';
     return value.every((item) => typeof item !== 'object' || item === null) ? value.map(formatAuditValue).join(', ') : JSON.stringify(value);
   }
+  // A flat object (an addon map, label keys) reads as "key: value" pairs; deeper ones stay JSON.
+  if (isPlainObject(value) && Object.values(value).every((item) => typeof item !== 'object' || item === null)) {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? '(none)' : entries.map(([key, item]) => `${key}: ${formatAuditValue(item)}`).join(', ');
+  }
   return JSON.stringify(value);
 }
 

@@ -32,7 +32,7 @@ export function AuditChange({ before, after }: { before: AuditSnapshot; after: A
   const changes = auditDiff(before, after);
   if (changes.length === 0) return <span className="text-zinc-500">—</span>;
   return (
-    <ul className="min-w-[14rem] max-w-xl space-y-0.5 font-mono text-xs" aria-label="Changed fields">
+    <ul className="min-w-[20rem] max-w-xl space-y-0.5 font-mono text-xs max-sm:min-w-0" aria-label="Changed fields">
       {changes.map((change) => (
         <li key={change.field}>
           <span className="text-zinc-500">{change.field}:</span>{' '}

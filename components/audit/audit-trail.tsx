@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { AuditChange } from '@/components/audit/audit-change';
 import { Button } from '@/components/ui/button';
-import { type Column, DataTable } from '@/components/ui/data-table';
+import { type Column, DataTable, TruncatedText } from '@/components/ui/data-table';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
@@ -14,8 +14,8 @@ const COLUMNS: Column<AuditEvent>[] = [
   { id: 'at', header: 'When', cell: (e) => <time dateTime={e.at.toISOString()}>{e.at.toLocaleString()}</time>, className: 'whitespace-nowrap' },
   { id: 'actor', header: 'Who', cell: (e) => e.actorLabel },
   { id: 'action', header: 'Action', cell: (e) => <code className="text-xs">{e.action}</code> },
-  { id: 'target', header: 'Target', cell: (e) => `${e.targetType} ${e.targetLabel ?? e.targetId ?? ''}` },
-  { id: 'change', header: 'Change', cell: (e) => <AuditChange before={e.before} after={e.after} /> },
+  { id: 'target', header: 'Target', cell: (e) => <TruncatedText text={`${e.targetType} ${e.targetLabel ?? e.targetId ?? ''}`} className="max-w-[12rem]" /> },
+  { id: 'change', header: 'Change', stackOnPhone: true, cell: (e) => <AuditChange before={e.before} after={e.after} /> },
   { id: 'ip', header: 'IP', cell: (e) => e.ip ?? '—' },
 ];
 

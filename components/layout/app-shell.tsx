@@ -107,7 +107,7 @@ function Header({ menuOpen, onMenu, theme }: { menuOpen: boolean; onMenu: () => 
           </span>
         </span>
         <ThemeToggle initial={theme} />
-        <Button variant="secondary" size="sm" pending={signOut.isPending} onClick={() => signOut.mutate()}>
+        <Button variant="secondary" size="sm" className="shrink-0 whitespace-nowrap" pending={signOut.isPending} onClick={() => signOut.mutate()}>
           Sign out
         </Button>
       </div>

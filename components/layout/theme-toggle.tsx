@@ -18,12 +18,12 @@ export function ThemeToggle({ initial }: { initial: Theme }) {
     if (className) root.classList.add(className);
   }
   return (
-    <label className="flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
+    <label className="flex shrink-0 items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
       <span className="sr-only">Theme</span>
       <span aria-hidden>◐</span>
       <select
         aria-label="Theme"
-        className="rounded-md border border-zinc-300 bg-white py-1 pl-1 pr-6 text-xs dark:border-zinc-700 dark:bg-zinc-900"
+        className="w-[5.5rem] rounded-md border border-zinc-300 bg-white py-1 pl-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
         value={theme}
         onChange={(event) => choose(parseTheme(event.target.value))}
       >

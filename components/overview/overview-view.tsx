@@ -98,7 +98,7 @@ export function OverviewView() {
   return (
     <>
       {header}
-      <section aria-label="Fleet totals" className="mb-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <section aria-label="Fleet totals" className="mb-6 grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Stat label="Clusters" value={formatCount(data.totals.clusters)} href="/clusters" />
         <Stat label="Nodes Ready" value={`${formatCount(data.totals.readyNodes)} / ${formatCount(data.totals.nodes)}`} />
         <Stat label="GPUs" value={formatCount(data.totals.gpus)} />

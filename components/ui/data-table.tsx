@@ -15,6 +15,8 @@ export interface Column<Row> {
   className?: string;
   /** Let a text cell wrap over several lines instead of being cut (for prose, not identifiers). */
   wrap?: boolean;
+  /** On a phone card, put the value under its label, left-aligned (for multi-line content). */
+  stackOnPhone?: boolean;
 }
 
 export interface SortState {
@@ -104,7 +106,8 @@ export function DataTable<Row>({ columns, rows, rowKey, label, sort, onSortChang
                     col.align === 'right' && 'text-right tabular-nums',
                     col.className,
                     // On a phone: one "Header  value" line per column.
-                    'max-sm:flex max-sm:min-w-0 max-sm:items-start max-sm:justify-between max-sm:gap-3 max-sm:py-1 max-sm:text-right max-sm:whitespace-normal',
+                    'max-sm:flex max-sm:min-w-0 max-sm:items-start max-sm:py-1 max-sm:whitespace-normal',
+                    col.stackOnPhone ? 'max-sm:flex-col max-sm:gap-1 max-sm:text-left' : 'max-sm:justify-between max-sm:gap-3 max-sm:text-right',
                     'max-sm:before:shrink-0 max-sm:before:text-left max-sm:before:font-medium max-sm:before:text-zinc-500 max-sm:before:content-[attr(data-label)]',
                   )}
                 >
