@@ -45,6 +45,7 @@ test.describe('narrow screens (390 px)', () => {
       ['/clusters', 'Clusters'],
       [`/clusters/${CLUSTER}`, CLUSTER],
       ['/clusters/attach', 'Attach Existing Cluster'],
+      ['/alerts', 'Alerts'],
       ['/environments', 'Environments'],
       ['/audit', 'Audit trail'],
       ['/settings', 'Settings'],
