@@ -7,11 +7,12 @@ import { type Column, DataTable, TruncatedText } from '@/components/ui/data-tabl
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
+import { formatInstant } from '@/lib/format-time';
 
 type AuditEvent = RouterOutputs['audit']['list']['events'][number];
 
 const COLUMNS: Column<AuditEvent>[] = [
-  { id: 'at', header: 'When', cell: (e) => <time dateTime={e.at.toISOString()}>{e.at.toLocaleString()}</time>, className: 'whitespace-nowrap' },
+  { id: 'at', header: 'When', cell: (e) => <time dateTime={e.at.toISOString()}>{formatInstant(e.at)}</time>, className: 'whitespace-nowrap' },
   { id: 'actor', header: 'Who', cell: (e) => e.actorLabel },
   { id: 'action', header: 'Action', cell: (e) => <code className="text-xs">{e.action}</code> },
   { id: 'target', header: 'Target', cell: (e) => <TruncatedText text={`${e.targetType} ${e.targetLabel ?? e.targetId ?? ''}`} className="max-w-[12rem]" /> },

@@ -11,7 +11,6 @@ import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { defaultAddons } from '@/lib/addons/catalog';
-import { errorMessage } from '@/lib/form-errors';
 import { useSchemaForm } from '@/components/ui/use-schema-form';
 import { useUnsavedChangesWarning } from '@/components/ui/use-unsaved-changes';
 import { clusterPrerequisites, tickPrerequisites } from '@/lib/prerequisites';
@@ -252,7 +251,7 @@ export function EnvironmentPicker({
       {environments.isPending ? (
         <LoadingState label="Loading environments…" />
       ) : environments.isError ? (
-        <ErrorState message={errorMessage(environments.error)} onRetry={() => environments.refetch()} />
+        <ErrorState error={environments.error} onRetry={() => environments.refetch()} />
       ) : environments.data.length === 0 ? (
         <p className="text-sm text-zinc-500">
           No environments exist yet. <Link href="/environments" className="underline">Create one</Link> first.

@@ -10,6 +10,7 @@ import { errorMessage } from '@/lib/form-errors';
 import { DEFAULT_TOKEN_SECRET_NAME, renderUninstallCommands } from '@/lib/install/manifests';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
+import { formatInstant } from '@/lib/format-time';
 
 type Rotated = RouterOutputs['clusters']['rotateToken'];
 
@@ -55,7 +56,7 @@ export function ClusterTokenPanel({
         {token ? (
           <>
             Active token <code className="rounded bg-zinc-100 px-1 dark:bg-zinc-800">{token.prefix}…</code>, created{' '}
-            {token.createdAt.toLocaleString()}.
+            {formatInstant(token.createdAt)}.
           </>
         ) : (
           'No active token: the agent cannot connect until a token is minted.'

@@ -7,7 +7,6 @@ import { PrerequisitesChecklist } from '@/components/clusters/prerequisites-chec
 import { preflightProgress } from '@/lib/prerequisites';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { cn } from '@/lib/cn';
-import { errorMessage } from '@/lib/form-errors';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 
@@ -25,7 +24,7 @@ export function ClusterLiveStatus({ name }: { name: string }) {
   useLiveClusters(name);
   const status = useQuery(trpc.clusters.attachStatus.queryOptions({ name }, { refetchInterval: LIVE_FALLBACK_POLL_MS }));
   if (status.isPending) return <LoadingState label="Loading cluster status…" />;
-  if (status.isError) return <ErrorState message={errorMessage(status.error)} onRetry={() => status.refetch()} />;
+  if (status.isError) return <ErrorState error={status.error} onRetry={() => status.refetch()} />;
 
   const cluster = status.data;
   const { prerequisites } = cluster;

@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { AddonSwitches } from '@/components/clusters/addon-switches';
 import { EnvironmentPicker } from '@/components/clusters/attach-cluster-form';
 import { Detail } from '@/components/clusters/cluster-panel';
-import { EnvironmentChip } from '@/components/ui/badge';
+import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/field';
 import { FormError } from '@/components/ui/states';

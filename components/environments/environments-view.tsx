@@ -104,7 +104,7 @@ export function EnvironmentsView() {
       {list.isPending ? (
         <LoadingState label="Loading environments…" />
       ) : list.isError ? (
-        <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
+        <ErrorState error={list.error} onRetry={() => list.refetch()} />
       ) : list.data.length === 0 ? (
         <EmptyState title="No environments yet">Create dev, staging and prod to tag clusters and workspaces.</EmptyState>
       ) : (

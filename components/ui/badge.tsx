@@ -18,19 +18,3 @@ export function Badge({ tone = 'neutral', children, className }: { tone?: BadgeT
     </span>
   );
 }
-
-/** An environment tag in its own colour; production ones carry a marker. */
-export function EnvironmentChip({ name, color, isProduction }: { name: string; color: string; isProduction?: boolean }) {
-  return (
-    <span
-      className="inline-flex items-center gap-1 rounded-full border px-2 py-0.5 text-xs font-medium"
-      style={{ borderColor: color, color }}
-      title={isProduction ? `${name} (production)` : name}
-    >
-      <span className="size-2 rounded-full" style={{ backgroundColor: color }} aria-hidden />
-      <span>{name}</span>
-      {isProduction && <span className="sr-only"> (production)</span>}
-      {isProduction && <span aria-hidden>★</span>}
-    </span>
-  );
-}

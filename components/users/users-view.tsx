@@ -14,6 +14,7 @@ import { errorMessage } from '@/lib/form-errors';
 import { ROLES, type Role } from '@/lib/permissions';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
+import { formatInstant } from '@/lib/format-time';
 
 type UserRow = RouterOutputs['users']['list'][number];
 interface RoleChange {
@@ -65,7 +66,7 @@ export function UsersView() {
       ),
     },
     { id: 'status', header: 'Status', cell: (u) => (u.active ? <Badge tone="green">Active</Badge> : <Badge>Deactivated</Badge>) },
-    { id: 'lastSignIn', header: 'Last sign-in', cell: (u) => u.lastSignInAt?.toLocaleString() ?? 'Never' },
+    { id: 'lastSignIn', header: 'Last sign-in', cell: (u) => (u.lastSignInAt ? formatInstant(u.lastSignInAt) : 'Never') },
     {
       id: 'actions',
       header: 'Actions',
@@ -90,7 +91,7 @@ export function UsersView() {
       {list.isPending ? (
         <LoadingState label="Loading users…" />
       ) : list.isError ? (
-        <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
+        <ErrorState error={list.error} onRetry={() => list.refetch()} />
       ) : (
         <DataTable label="Users" columns={columns} rows={list.data} rowKey={(u) => u.id} />
       )}
