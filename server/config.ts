@@ -81,6 +81,12 @@ export function loadConfig(env: Record<string, string | undefined>): ControlPlan
     throw new ConfigError(`Invalid configuration:\n    ${lines.join('\n    ')}`);
   }
   const values = parsed.data;
+  if (values.DATABASE_URL && !values.FLEETDECK_SECRET_KEY) {
+    // Checked here, before anything is built or opened; server/secrets/secret-key.ts says why.
+    throw new ConfigError(
+      'Invalid configuration:\n    FLEETDECK_SECRET_KEY must be set when DATABASE_URL is (it seals stored credentials, and every replica needs the same one); generate one with `openssl rand -base64 32`',
+    );
+  }
   return {
     port: values.PORT,
     hostname: values.HOSTNAME_BIND,

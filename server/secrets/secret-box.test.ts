@@ -106,7 +106,12 @@ describe('secret key at start', () => {
   });
 
   it('when PostgreSQL starts without FLEETDECK_SECRET_KEY, then it refuses with what to do', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://fleetdeck@db.internal/fleetdeck' });
+    // Refused while reading the configuration, before anything is built or opened…
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://fleetdeck@db.internal/fleetdeck' })).toThrow(
+      /FLEETDECK_SECRET_KEY must be set when DATABASE_URL is[\s\S]*openssl rand -base64 32/,
+    );
+    // …and by the key's resolver for callers that build a configuration by hand.
+    const config = { database: { engine: 'postgres', url: 'postgres://fleetdeck@db.internal/fleetdeck', poolSize: 10 }, secretKey: undefined } as const;
     expect(() => resolveSecretKey(config)).toThrow(ConfigError);
     expect(() => resolveSecretKey(config)).toThrow(/FLEETDECK_SECRET_KEY must be set when DATABASE_URL is[\s\S]*openssl rand -base64 32/);
   });
