@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,7 +76,10 @@ describe('a second control plane on the same database or port', { timeout: 60_00
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-second-'));
     const postgresServer = process.env.FLEETDECK_TEST_POSTGRES_URL;
     databaseEnv = postgresServer
-      ? { DATABASE_URL: await createTestDatabase(postgresServer, `fd_second_${process.pid}_${Date.now().toString(36)}`) }
+      ? {
+          DATABASE_URL: await createTestDatabase(postgresServer, `fd_second_${process.pid}_${Date.now().toString(36)}`),
+          FLEETDECK_SECRET_KEY: randomBytes(32).toString('base64'),
+        }
       : { DATABASE_PATH: path.join(dir, 'fleet.db') };
     config = loadConfig({ ...databaseEnv, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
     cp = await createControlPlane(config, { skipBootstrap: true });
