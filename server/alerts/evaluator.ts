@@ -15,7 +15,7 @@
  *   A deleted rule or detached cluster takes its alerts and their deliveries with it
  *   (the rows cascade); the audit trail records the deletion.
  *
- * One evaluation at a time; requests arriving meanwhile are merged into the next one.
+ * One evaluation at a time; requests are merged into batches (see `evaluate`).
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AlertCondition } from '@/lib/alerts';
@@ -26,6 +26,7 @@ import { tablesOf, type Db, type Store } from '@/server/store';
 import { judgeCondition, type Verdict } from './conditions';
 
 export const EVALUATION_TICK_MS = 60_000;
+export const EVALUATION_COALESCE_MS = 250;
 /** NotReady nodes named in an alert's summary; the rest are counted. */
 const NAMED_NODES = 5;
 /** Ids per `in (…)` list: well inside both engines' parameter limits. */
@@ -40,6 +41,8 @@ export interface AlertEvaluatorOptions {
   /** Alerts opened or resolved (live views). */
   onChanged?: () => void;
   tickMs?: number;
+  /** How long a request waits for others to join it. */
+  coalesceMs?: number;
 }
 
 interface RuleRow {
@@ -65,7 +68,11 @@ export class AlertEvaluator {
   private readonly tickMs: number;
   private pendingAll = false;
   private readonly pendingIds = new Set<number>();
-  private running: Promise<EvaluationResult> | null = null;
+  private readonly coalesceMs: number;
+  /** The batch that requests join until it starts. */
+  private next: Promise<EvaluationResult> | null = null;
+  /** The evaluation under way (settled, never rejecting). */
+  private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribes: (() => void)[] = [];
   private stopped = false;
@@ -77,6 +84,7 @@ export class AlertEvaluator {
     this.onQueued = options.onQueued;
     this.onChanged = options.onChanged ?? (() => undefined);
     this.tickMs = options.tickMs ?? EVALUATION_TICK_MS;
+    this.coalesceMs = options.coalesceMs ?? EVALUATION_COALESCE_MS;
   }
 
   /** Listens on the bus, ticks every minute, and evaluates everything once now. */
@@ -98,24 +106,37 @@ export class AlertEvaluator {
     this.stopped = true;
     clearInterval(this.timer);
     for (const unsubscribe of this.unsubscribes) unsubscribe();
-    await this.running?.catch(() => undefined);
+    await this.next?.catch(() => undefined);
+    await this.running;
   }
 
   /**
    * Evaluates the given clusters (every cluster when none are given) against every rule.
-   * Resolves once an evaluation that covers them has finished.
+   * Requests are merged: the first one after a quiet moment waits `coalesceMs`, then for
+   * the evaluation under way, and every request made meanwhile joins it (a reconnect storm
+   * of thousands of `cluster.changed` events becomes a few evaluations, not thousands, and
+   * never a queue of waiters). Resolves once an evaluation covering them has finished.
    */
   evaluate(clusterIds?: readonly number[]): Promise<EvaluationResult> {
     if (clusterIds === undefined) this.pendingAll = true;
     else for (const id of clusterIds) this.pendingIds.add(id);
-    if (this.running) {
-      // The evaluation under way read its clusters already: chain one more after it.
-      return this.running.then(() => this.evaluate([]));
-    }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    this.next ??= new Promise<void>((resolve) => setTimeout(resolve, this.coalesceMs))
+      .then(() => this.running?.catch(() => undefined))
+      .then(() => {
+        // From here on, new requests start the next batch; this one takes what is pending.
+        this.next = null;
+        const run = this.drain();
+        const settled = run.then(
+          () => undefined,
+          () => undefined,
+        );
+        this.running = settled;
+        void settled.then(() => {
+          if (this.running === settled) this.running = null;
+        });
+        return run;
+      });
+    return this.next;
   }
 
   private async drain(): Promise<EvaluationResult> {
