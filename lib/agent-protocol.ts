@@ -380,13 +380,14 @@ export const MAX_FRAME_BYTES = 16 * MiB;
 
 /**
  * Largest frame the control plane accepts, per type. A 5,000-node snapshot of realistic
- * nodes (full kubelet capacity maps, GPU taints) is 2.2 MiB, so 8 MiB is well over
- * three times that. A delta is a snapshot's worth at most but usually a few nodes; one
+ * nodes (full kubelet capacity maps, GPU taints, kubelet version, the Ready condition and
+ * any condition that is wrong) is 2.8 MiB; 15,000 such nodes, three times Kubernetes'
+ * own limit per cluster, are 8.3 MiB, so 12 MiB leaves room above that. A delta is a snapshot's worth at most but usually a few nodes; one
  * too large is refused and the agent asked to reconnect, which sends a snapshot instead.
  * Prometheus answers can be large; everything else is small.
  */
 export const FRAME_LIMITS = {
-  snapshot: 8 * MiB,
+  snapshot: 12 * MiB,
   delta: 1 * MiB,
   response: 4 * MiB,
   hello: 64 * KiB,

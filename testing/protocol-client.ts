@@ -239,6 +239,15 @@ export function realisticNode(index: number): NodeState {
           { key: 'fleetdeck.io/dedicated', value: 'training', effect: 'NoSchedule' },
         ]
       : [],
+    kubeletVersion: 'v1.30.4-eks-a737599',
+    // As the agent sends them: Ready, plus any condition that is wrong.
+    conditions:
+      index % 50 !== 0
+        ? [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', since: '2026-11-20T08:14:03Z' }]
+        : [
+            { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false', since: '2026-11-23T14:02:41Z' },
+            { type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available', since: '2026-11-23T14:01:10Z' },
+          ],
   };
 }
 
