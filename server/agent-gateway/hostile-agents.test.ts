@@ -141,7 +141,7 @@ describe('frames over their type\'s limit', () => {
     expect((await client.closed).code).toBe(CLOSE_CODES.reconnect);
   });
 
-  it('a snapshot over 8 MiB: refused, and closed with 1009 (message too big)', async () => {
+  it('a snapshot over its limit (12 MiB): refused, and closed with 1009 (message too big)', async () => {
     const { client } = await hostile();
     await client.hello();
     client.sendRaw(padded({ type: 'snapshot' }, 'state', FRAME_LIMITS.snapshot + 1));
