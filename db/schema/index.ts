@@ -32,3 +32,5 @@ export type NotificationChannelRow = InferSelectModel<Tables['notificationChanne
 export type AlertRuleRow = InferSelectModel<Tables['alertRules']>;
 export type AlertRow = InferSelectModel<Tables['alerts']>;
 export type AlertDeliveryRow = InferSelectModel<Tables['alertDeliveries']>;
+export type WorkspaceRow = InferSelectModel<Tables['workspaces']>;
+export type WorkspaceRoleRow = InferSelectModel<Tables['workspaceRoles']>;

@@ -24,6 +24,7 @@ import type { DetectedComponent, NodeCondition, IngressClassState, PreflightResu
 import { ALERT_CONDITIONS, ALERT_STATES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVERY_STATUSES } from '@/lib/alerts';
 import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
 import { CONNECTION_EVENT_KINDS } from '@/lib/connection-history';
+import { WORKSPACE_ROLES, WORKSPACE_SYNC_STATES, type QuotaUsage, type Toleration, type WorkspaceQuota, type WorkspaceSyncState } from '@/lib/workspaces';
 import { ROLES } from '@/lib/permissions';
 import { PROVIDER_IDS } from '@/lib/providers';
 
@@ -235,11 +236,22 @@ export const workspaces = pgTable(
     environmentId: integer('environment_id')
       .notNull()
       .references(() => environments.id, { onDelete: 'restrict' }),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
+    tolerations: jsonb('tolerations').$type<Toleration[]>().notNull().default([]),
+    quota: jsonb('quota').$type<WorkspaceQuota | null>(),
+    syncState: text('sync_state', { enum: WORKSPACE_SYNC_STATES }).$type<WorkspaceSyncState>().notNull().default('pending'),
+    desiredGeneration: integer('desired_generation').notNull().default(1),
+    appliedGeneration: integer('applied_generation').notNull().default(0),
+    syncError: text('sync_error'),
+    syncedAt: instant('synced_at'),
+    drift: text('drift'),
+    quotaUsage: jsonb('quota_usage').$type<QuotaUsage | null>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('workspaces_cluster_name_unique').on(t.clusterId, t.name),
+    index('workspaces_sync_idx').on(t.clusterId, t.syncState),
     index('workspaces_environment_idx').on(t.environmentId),
     check('workspaces_name_len', sql`char_length(${t.name}) between 3 and 32`),
   ],
@@ -356,4 +368,19 @@ export const alertDeliveries = pgTable(
     index('alert_deliveries_channel_idx').on(t.channelId),
     index('alert_deliveries_alert_idx').on(t.alertId),
   ],
+);
+
+export const workspaceRoles = pgTable(
+  'workspace_roles',
+  {
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: WORKSPACE_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('workspace_roles_user_idx').on(t.userId)],
 );

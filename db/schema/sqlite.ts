@@ -23,6 +23,7 @@ import type { DetectedComponent, NodeCondition, IngressClassState, PreflightResu
 import { ALERT_CONDITIONS, ALERT_STATES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVERY_STATUSES } from '@/lib/alerts';
 import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
 import { CONNECTION_EVENT_KINDS } from '@/lib/connection-history';
+import { WORKSPACE_ROLES, WORKSPACE_SYNC_STATES, type QuotaUsage, type Toleration, type WorkspaceQuota, type WorkspaceSyncState } from '@/lib/workspaces';
 import { ROLES } from '@/lib/permissions';
 import { PROVIDER_IDS } from '@/lib/providers';
 
@@ -282,11 +283,30 @@ export const workspaces = sqliteTable(
     environmentId: integer('environment_id')
       .notNull()
       .references(() => environments.id, { onDelete: 'restrict' }),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    tolerations: text('tolerations', { mode: 'json' }).$type<Toleration[]>().notNull().default([]),
+    /** Null: no ResourceQuota. */
+    quota: text('quota', { mode: 'json' }).$type<WorkspaceQuota | null>(),
+
+    // Reconciliation (lib/workspaces.ts): the desired state above is stored first; the
+    // agent applies it. A change bumps `desiredGeneration`; the agent's confirmation of a
+    // generation sets `appliedGeneration`, so a late answer never marks a newer change synced.
+    syncState: text('sync_state', { enum: WORKSPACE_SYNC_STATES }).$type<WorkspaceSyncState>().notNull().default('pending'),
+    desiredGeneration: integer('desired_generation').notNull().default(1),
+    appliedGeneration: integer('applied_generation').notNull().default(0),
+    /** The agent's or Kubernetes' words when the last apply failed. */
+    syncError: text('sync_error'),
+    syncedAt: integer('synced_at', { mode: 'timestamp' }),
+    /** What differs between the namespace in the cluster and the desired state; null when none. */
+    drift: text('drift'),
+    /** The managed ResourceQuota's used / hard figures, as last reported. */
+    quotaUsage: text('quota_usage', { mode: 'json' }).$type<QuotaUsage | null>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('workspaces_cluster_name_unique').on(t.clusterId, t.name),
+    index('workspaces_sync_idx').on(t.clusterId, t.syncState),
     index('workspaces_environment_idx').on(t.environmentId),
     check('workspaces_name_len', sql`length(${t.name}) between 3 and 32`),
   ],
@@ -415,4 +435,20 @@ export const alertDeliveries = sqliteTable(
     index('alert_deliveries_channel_idx').on(t.channelId),
     index('alert_deliveries_alert_idx').on(t.alertId),
   ],
+);
+
+/** Resource roles on workspaces: who may administer, edit or view one (teams later). */
+export const workspaceRoles = sqliteTable(
+  'workspace_roles',
+  {
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: WORKSPACE_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('workspace_roles_user_idx').on(t.userId)],
 );

@@ -13,7 +13,12 @@ export type DomainEvent =
   /** The session's first snapshot is stored: the cluster's desired state can be reconciled now. */
   | { type: 'agent.sessionReady'; clusterId: number }
   | { type: 'agent.sessionClosed'; clusterId: number; reason: string }
-  /** A desired-state object's sync status moved (Pending → Applied / Failed). */
+  /**
+   * Workspaces' desired state changed (created, edited, deleted, re-apply asked): the
+   * workspace reconciler applies the pending ones of connected clusters.
+   */
+  | { type: 'workspace.changed'; clusterId: number; workspaceIds: readonly number[] }
+  /** A desired-state object's sync status moved (Pending → Synced / Failed, drift found). */
   | { type: 'sync.statusChanged'; clusterId: number; resource: string; resourceId: string; status: string };
 
 export type DomainEventType = DomainEvent['type'];
