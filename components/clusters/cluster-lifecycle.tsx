@@ -87,7 +87,7 @@ export function ClusterTokenPanel({
         pending={rotate.isPending}
         error={rotate.error ? errorMessage(rotate.error) : null}
         onCancel={() => setConfirming(false)}
-        onConfirm={() => rotate.mutate({ name })}
+        onConfirm={() => rotate.mutate(production ? { name, confirmName: name } : { name })}
       />
     </div>
   );

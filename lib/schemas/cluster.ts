@@ -184,7 +184,13 @@ export const clusterRef = z.object({
 });
 export type ClusterRef = z.infer<typeof clusterRef>;
 
-export const rotateClusterTokenInput = clusterRef;
+/**
+ * On a cluster with a production environment the name must be typed (the server checks:
+ * rotation cuts the running agent off); other clusters need no confirmName.
+ */
+export const rotateClusterTokenInput = clusterRef.extend({
+  confirmName: z.string().trim().max(MAX_NAME, 'Type the cluster name exactly to confirm').optional(),
+});
 export type RotateClusterTokenInput = z.infer<typeof rotateClusterTokenInput>;
 
 export const updateClusterEnvironmentsInput = clusterRef.extend({ environmentIds });

@@ -323,6 +323,21 @@ describe('clusters router', () => {
       expect(cuts).toEqual([]);
     });
 
+    it('when the cluster is in production, then its name must be typed: refused without it, nothing revoked or cut', async () => {
+      const first = await attach({ environmentIds: [envs.prod.id] });
+      for (const confirmName of [undefined, 'gpu-wes']) {
+        const error = await errorOf(asAdmin.clusters.rotateToken({ name: 'gpu-west', confirmName }));
+        expect(error.code).toBe('BAD_REQUEST');
+        expect(fieldErrorsOf(error).confirmName?.[0]).toMatch(/production cluster: type its name/);
+      }
+      const tokens = await h.store.db.select().from(tables().clusterTokens);
+      expect(tokens).toEqual([expect.objectContaining({ tokenHash: hashClusterToken(first.token), revokedAt: null })]);
+      expect(cuts).toEqual([]);
+
+      const rotated = await asAdmin.clusters.rotateToken({ name: 'gpu-west', confirmName: 'gpu-west' });
+      expect(rotated.token).not.toBe(first.token);
+    });
+
     it('when the cluster does not exist, then NOT_FOUND and nothing is cut', async () => {
       expect((await errorOf(asAdmin.clusters.rotateToken({ name: 'nope' }))).code).toBe('NOT_FOUND');
       expect(cuts).toEqual([]);

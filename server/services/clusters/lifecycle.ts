@@ -1,7 +1,7 @@
 /** Token rotation and detach: both revoke credentials and cut the live agent session. */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DetachClusterInput, RotateClusterTokenInput } from '@/lib/schemas/cluster';
-import { PreconditionError } from '@/server/errors';
+import { InvalidError, PreconditionError } from '@/server/errors';
 import { tablesOf, type Db } from '@/server/store';
 import { type Actor, recordAudit } from '@/server/services/audit';
 import { mintClusterToken } from '@/server/services/cluster-token';
@@ -47,6 +47,10 @@ export async function rotateClusterToken(
   const { clusterId, install } = await cp.store.transaction(async (tx) => {
     const { clusterTokens } = tablesOf(tx);
     const cluster = await findClusterByName(tx, input.name);
+    const production = (await clusterEnvironmentRows(tx, cluster.id)).some((env) => env.isProduction);
+    if (production && input.confirmName !== cluster.name) {
+      throw InvalidError.onField('confirmName', `${cluster.name} is a production cluster: type its name to confirm`);
+    }
     // Rendered for the cluster found (a name nobody has is NOT_FOUND, not a failed
     // render) and before anything is written: an unusable origin revokes nothing.
     const install = installInstructionsFor(cp.config, requestOrigin, cluster.name, minted.token);
