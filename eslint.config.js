@@ -84,7 +84,7 @@ export default tseslint.config(
   },
   {
     // React code only: Playwright fixtures also call a function named `use`.
-    files: ['app/**/*.tsx', 'components/**/*.tsx', 'lib/**/*.tsx'],
+    files: ['app/**/*.tsx', 'components/**/*.{ts,tsx}', 'lib/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useSearchBox, usePageCorrection } from '@/components/ui/use-url-list';
 import { countOf, formatInstant, timeAgo } from '@/components/clusters/format';
 import { NODES_PAGE_SIZE, nodesQueryString, parseNodesQuery, type NodesQuery } from '@/components/clusters/nodes-query';
 import { useClusterDetail } from '@/components/clusters/use-cluster-detail';
@@ -19,7 +19,6 @@ import { MAX_NODE_SEARCH, NODE_READINESS, NODE_READINESS_LABELS } from '@/lib/sc
 
 type ClusterNode = RouterOutputs['clusters']['nodes']['nodes'][number];
 
-const SEARCH_DEBOUNCE_MS = 300;
 
 /**
  * Every node of the cluster, for on-call: NotReady first, with pool, GPUs, conditions,
@@ -43,32 +42,9 @@ export function ClusterNodesTab({ name }: { name: string }) {
   // Filter and page changes each add a history entry, so Back steps back through them.
   const navigate = (next: NodesQuery) => router.push(`${pathname}${nodesQueryString(next)}`, { scroll: false });
 
-  const [searchText, setSearchText] = useState(query.search);
-  const [shownSearch, setShownSearch] = useState(query.search);
-  if (shownSearch !== query.search) {
-    setShownSearch(query.search);
-    setSearchText(query.search);
-  }
-  useEffect(() => {
-    if (searchText.trim() === query.search) return;
-    // Typing replaces the entry rather than adding one per pause.
-    const timer = setTimeout(
-      () => router.replace(`${pathname}${nodesQueryString({ ...query, search: searchText.trim(), page: 1 })}`, { scroll: false }),
-      SEARCH_DEBOUNCE_MS,
-    );
-    return () => clearTimeout(timer);
-    // `query` is rebuilt every render; re-running on its identity would loop.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [searchText, query.search]);
-
-  // A page past the end (an old link, nodes gone): the server answered the last page; the address follows.
-  const servedPage = nodes.data?.page;
-  useEffect(() => {
-    if (servedPage !== undefined && !nodes.isPlaceholderData && servedPage !== query.page) {
-      router.replace(`${pathname}${nodesQueryString({ ...query, page: servedPage })}`, { scroll: false });
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [servedPage, query.page, nodes.isPlaceholderData]);
+  const replaceQuery = (next: NodesQuery) => router.replace(`${pathname}${nodesQueryString(next)}`, { scroll: false });
+  const [searchText, setSearchText] = useSearchBox(query.search, (search) => replaceQuery({ ...query, search, page: 1 }));
+  usePageCorrection(nodes.data?.page, query.page, !nodes.isPlaceholderData, (page) => replaceQuery({ ...query, page }));
 
   const stale = detail?.nodesStale ?? false;
 

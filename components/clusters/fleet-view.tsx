@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useSearchBox, usePageCorrection } from '@/components/ui/use-url-list';
 import { useCan } from '@/components/auth/session-context';
 import { ClusterStatusBadge } from '@/components/clusters/cluster-status-badge';
 import { type FleetQuery, fleetQueryString, isFiltered, parseFleetQuery, toggled, withoutFilters } from '@/components/clusters/fleet-query';
@@ -24,7 +24,6 @@ import type { RouterOutputs } from '@/components/trpc/types';
 
 type FleetRow = RouterOutputs['clusters']['list']['rows'][number];
 
-const SEARCH_DEBOUNCE_MS = 250;
 
 const COLUMNS: Column<FleetRow>[] = [
   {
@@ -75,34 +74,9 @@ export function FleetView() {
   // Any change of filter or search starts again at page 1.
   const refine = (change: Partial<FleetQuery>) => navigate({ ...query, ...change, page: 1 });
 
-  const [searchText, setSearchText] = useState(query.search);
-  // Back/forward to an entry with another search: the box shows that entry's search.
-  const [shownSearch, setShownSearch] = useState(query.search);
-  if (shownSearch !== query.search) {
-    setShownSearch(query.search);
-    setSearchText(query.search);
-  }
-  useEffect(() => {
-    if (searchText.trim() === query.search) return;
-    // Typing replaces the entry rather than adding one per pause.
-    const timer = setTimeout(
-      () => router.replace(`${pathname}${fleetQueryString({ ...query, search: searchText.trim(), page: 1 })}`, { scroll: false }),
-      SEARCH_DEBOUNCE_MS,
-    );
-    return () => clearTimeout(timer);
-    // `query` is rebuilt every render; re-running on its identity would loop.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [searchText, query.search]);
-
-  // A page number past the end (an old link, a fleet that shrank): the server answered with
-  // the last page; the address is corrected to match, without a new history entry.
-  const servedPage = list.data?.page;
-  useEffect(() => {
-    if (servedPage !== undefined && !list.isPlaceholderData && servedPage !== query.page) {
-      router.replace(`${pathname}${fleetQueryString({ ...query, page: servedPage })}`, { scroll: false });
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [servedPage, query.page, list.isPlaceholderData]);
+  const replaceQuery = (next: FleetQuery) => router.replace(`${pathname}${fleetQueryString(next)}`, { scroll: false });
+  const [searchText, setSearchText] = useSearchBox(query.search, (search) => replaceQuery({ ...query, search, page: 1 }));
+  usePageCorrection(list.data?.page, query.page, !list.isPlaceholderData, (page) => replaceQuery({ ...query, page }));
 
   const filtered = isFiltered(query);
 
