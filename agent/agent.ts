@@ -124,6 +124,8 @@ class Agent {
       handlers: createAgentHandlers({
         prometheusUrl: () => this.options.prometheusUrl ?? this.config?.prometheusUrl,
         ensureNamespace: (name, labels) => this.reader.ensureNamespace(name, labels),
+        applyWorkspace: (params) => this.reader.workspaces.apply(params),
+        removeWorkspace: (name) => this.reader.workspaces.remove(name),
         configure: (config) => this.applyConfig(config),
       }),
     });

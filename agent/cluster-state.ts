@@ -6,9 +6,10 @@
  * against what it last sent: a relabel, a welcome with new label keys or a preflight
  * re-run all become deltas the same way, and nothing can drift out of sync.
  */
-import type { ClusterState, StateChange } from '@/lib/agent-protocol';
+import type { ClusterState, ManagedNamespaceState, StateChange } from '@/lib/agent-protocol';
+import { FQN_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, QUOTA_NAME, TOLERATIONS_ANNOTATION } from '@/lib/workspaces';
 import { detectComponents } from '@/agent/components';
-import type { KubeIngressClass, KubeNamedObject, KubeNode, KubeStorageClass } from '@/agent/kube/objects';
+import type { KubeIngressClass, KubeNamedObject, KubeNode, KubeResourceQuota, KubeStorageClass } from '@/agent/kube/objects';
 import { toIngressClassState, toNodeState, toStorageClassState, type NodeLabelKeys } from '@/agent/kube/node-state';
 import { evaluatePreflight, type ProbeOutcome, type RegistryProbeOutcome } from '@/agent/preflight';
 
@@ -28,6 +29,8 @@ export interface ClusterFacts {
   storageClasses: readonly KubeStorageClass[] | undefined;
   ingressClasses: readonly KubeIngressClass[] | undefined;
   crds: readonly KubeNamedObject[] | undefined;
+  /** Fleetdeck's ResourceQuotas (label-selected); absent or undefined when not listed. */
+  resourceQuotas?: readonly KubeResourceQuota[] | undefined;
   refusals: readonly ResourceRefusal[];
   prometheus: ProbeOutcome | undefined;
   registries: readonly RegistryProbeOutcome[] | undefined;
@@ -65,7 +68,41 @@ export function buildClusterState(facts: ClusterFacts, config: ClusterConfig): C
       registries: facts.registries,
     }),
     warnings: facts.refusals.map((r) => `${r.resource}: ${r.reason}`).sort(),
+    ...(facts.namespaces ? { managedNamespaces: managedNamespacesOf(facts.namespaces, facts.resourceQuotas) } : {}),
   };
+}
+
+/** Annotations reported for a managed namespace: Fleetdeck's own, not whatever else (possibly large) is there. */
+function isReportedAnnotation(key: string): boolean {
+  return key === FQN_ANNOTATION || key === TOLERATIONS_ANNOTATION || key.startsWith('fleetdeck.io/');
+}
+
+/** The namespaces Fleetdeck manages, with their quotas' figures. */
+export function managedNamespacesOf(
+  namespaces: readonly KubeNamedObject[],
+  quotas: readonly KubeResourceQuota[] | undefined,
+): ManagedNamespaceState[] {
+  const quotaByNamespace = new Map<string, KubeResourceQuota>();
+  for (const quota of quotas ?? []) {
+    if (quota.metadata?.name === QUOTA_NAME && quota.metadata.namespace) quotaByNamespace.set(quota.metadata.namespace, quota);
+  }
+  const managed: ManagedNamespaceState[] = [];
+  for (const ns of namespaces) {
+    const name = ns.metadata?.name;
+    const labels = ns.metadata?.labels ?? {};
+    if (!name || labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) continue;
+    const annotations = Object.fromEntries(Object.entries(ns.metadata?.annotations ?? {}).filter(([key]) => isReportedAnnotation(key)));
+    const quota = quotaByNamespace.get(name);
+    const hard = { ...(quota?.status?.hard ?? quota?.spec?.hard) };
+    managed.push({
+      name,
+      labels: { ...labels },
+      annotations,
+      // An emptied quota (the workspace's quota was removed) limits nothing: none.
+      quota: quota && Object.keys(hard).length > 0 ? { hard, used: { ...quota.status?.used } } : null,
+    });
+  }
+  return managed.sort(byName);
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -88,6 +125,19 @@ export function diffClusterState(previous: ClusterState, next: ClusterState): St
   const newNamespaces = new Set(next.namespaces);
   for (const name of newNamespaces) if (!oldNamespaces.has(name)) changes.push({ kind: 'namespace.upsert', name });
   for (const name of oldNamespaces) if (!newNamespaces.has(name)) changes.push({ kind: 'namespace.delete', name });
+
+  // Unknown (namespaces not listed) is not "none": only a known list produces changes.
+  if (next.managedNamespaces) {
+    const oldManaged = new Map((previous.managedNamespaces ?? []).map((n) => [n.name, n]));
+    const newManaged = new Map(next.managedNamespaces.map((n) => [n.name, n]));
+    for (const [name, namespace] of newManaged) {
+      const old = oldManaged.get(name);
+      if (!old || !same(old, namespace)) changes.push({ kind: 'managedNamespace.upsert', namespace });
+    }
+    for (const name of oldManaged.keys()) {
+      if (!newManaged.has(name)) changes.push({ kind: 'managedNamespace.delete', name });
+    }
+  }
 
   if (!same(previous.storageClasses, next.storageClasses)) {
     changes.push({ kind: 'storageClasses', items: next.storageClasses });

@@ -63,6 +63,8 @@ describe('RequestDispatcher', () => {
           ensured.push(name);
           return created;
         },
+        applyWorkspace: async () => ({ outcome: 'applied' }),
+        removeWorkspace: async () => ({ outcome: 'absent' }),
         configure: () => 3,
       }),
     });
@@ -193,6 +195,13 @@ describe('RequestDispatcher', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'bad_params' } });
   });
 
+  it('refuses a workspace.apply for a name that is not a namespace name, before touching Kubernetes', async () => {
+    const response = await makeDispatcher(() => undefined).dispatch(
+      request('workspace.apply', { name: 'Team_A', labels: {}, annotations: {}, quota: null, generation: 1 }),
+    );
+    expect(response).toMatchObject({ ok: false, error: { code: 'bad_params' } });
+  });
+
   it('says so when no Prometheus is configured yet', async () => {
     const response = await makeDispatcher(() => undefined).dispatch(request('prometheus.query', { query: 'up' }));
     expect(response).toMatchObject({ ok: false, error: { code: 'unavailable' } });
@@ -203,6 +212,8 @@ describe('RequestDispatcher', () => {
       'prometheus.query': () => new Promise(() => undefined),
       'prometheus.queryRange': () => new Promise(() => undefined),
       'namespace.ensure': () => new Promise(() => undefined),
+      'workspace.apply': () => new Promise(() => undefined),
+      'workspace.remove': () => new Promise(() => undefined),
       'agent.configure': () => new Promise(() => undefined),
     };
     const d = new RequestDispatcher({ logger, handlers });

@@ -83,6 +83,14 @@ function bind(handlers: AgentHandlers, method: AgentMethod, rawParams: unknown):
       const params = parseParams(agentMethods[method].params, rawParams);
       return (signal) => handlers[method](params, signal);
     }
+    case 'workspace.apply': {
+      const params = parseParams(agentMethods[method].params, rawParams);
+      return (signal) => handlers[method](params, signal);
+    }
+    case 'workspace.remove': {
+      const params = parseParams(agentMethods[method].params, rawParams);
+      return (signal) => handlers[method](params, signal);
+    }
     case 'agent.configure': {
       const params = parseParams(agentMethods[method].params, rawParams);
       return (signal) => handlers[method](params, signal);
@@ -156,8 +164,18 @@ export interface HandlerDependencies {
   prometheusUrl: () => string | undefined;
   /** Creates the namespace unless it exists; true when it was created. */
   ensureNamespace: (name: string, labels: Record<string, string>) => Promise<boolean>;
+  /** Writes a workspace's namespace and quota (only a namespace Fleetdeck manages). */
+  applyWorkspace: (params: AgentMethodParams<'workspace.apply'>) => Promise<AgentMethodResult<'workspace.apply'>>;
+  /** Deletes a workspace's namespace if Fleetdeck manages it. */
+  removeWorkspace: (name: string) => Promise<AgentMethodResult<'workspace.remove'>>;
   /** Takes new cluster settings and sends a fresh snapshot; the number of nodes in it. */
   configure: (config: AgentClusterConfig) => number;
+}
+
+function checkNamespaceName(name: string): void {
+  if (name.length > 63 || !NAMESPACE_NAME.test(name)) {
+    throw new RequestError('bad_params', `"${name}" is not a valid namespace name`);
+  }
 }
 
 function requirePrometheus(deps: HandlerDependencies): string {
@@ -181,11 +199,25 @@ export function createAgentHandlers(deps: HandlerDependencies): AgentHandlers {
         signal,
       ),
     'namespace.ensure': async (params) => {
-      if (params.name.length > 63 || !NAMESPACE_NAME.test(params.name)) {
-        throw new RequestError('bad_params', `"${params.name}" is not a valid namespace name`);
-      }
+      checkNamespaceName(params.name);
       try {
         return { created: await deps.ensureNamespace(params.name, params.labels) };
+      } catch (err) {
+        throw new RequestError('upstream_error', `Kubernetes API: ${describeKubeError(err)}`);
+      }
+    },
+    'workspace.apply': async (params) => {
+      checkNamespaceName(params.name);
+      try {
+        return await deps.applyWorkspace(params);
+      } catch (err) {
+        throw new RequestError('upstream_error', `Kubernetes API: ${describeKubeError(err)}`);
+      }
+    },
+    'workspace.remove': async (params) => {
+      checkNamespaceName(params.name);
+      try {
+        return await deps.removeWorkspace(params.name);
       } catch (err) {
         throw new RequestError('upstream_error', `Kubernetes API: ${describeKubeError(err)}`);
       }

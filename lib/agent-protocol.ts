@@ -139,6 +139,25 @@ export const preflightResult = z.object({
 });
 export type PreflightResult = z.infer<typeof preflightResult>;
 
+/** A ResourceQuota's figures (`status.hard` / `status.used`), as lib/workspaces.ts `QuotaUsage`. */
+export const quotaUsage = z.object({
+  hard: z.record(z.string(), z.string()),
+  used: z.record(z.string(), z.string()),
+});
+
+/**
+ * A namespace carrying `app.kubernetes.io/managed-by=fleetdeck` (a workspace), with its
+ * labels, Fleetdeck's annotations (only those: others can be large) and its managed
+ * ResourceQuota's figures, so the control plane sees drift and quota use without asking.
+ */
+export const managedNamespaceState = z.object({
+  name: z.string().min(1),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  quota: quotaUsage.nullable(),
+});
+export type ManagedNamespaceState = z.infer<typeof managedNamespaceState>;
+
 export const clusterState = z.object({
   nodes: z.array(nodeState),
   namespaces: z.array(z.string()),
@@ -148,6 +167,8 @@ export const clusterState = z.object({
   preflight: z.array(preflightResult),
   /** Optional resources the API server refused (403/404), e.g. `ingressclasses: forbidden`. */
   warnings: z.array(z.string()),
+  /** Optional so that agents older than workspaces still parse. */
+  managedNamespaces: z.array(managedNamespaceState).optional(),
 });
 export type ClusterState = z.infer<typeof clusterState>;
 
@@ -161,6 +182,8 @@ export const stateChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('components'), items: z.array(detectedComponent) }),
   z.object({ kind: z.literal('preflight'), results: z.array(preflightResult) }),
   z.object({ kind: z.literal('warnings'), items: z.array(z.string()) }),
+  z.object({ kind: z.literal('managedNamespace.upsert'), namespace: managedNamespaceState }),
+  z.object({ kind: z.literal('managedNamespace.delete'), name: z.string() }),
 ]);
 export type StateChange = z.infer<typeof stateChange>;
 
@@ -219,9 +242,33 @@ export const agentMethods = {
     // A range query always answers a matrix.
     result: prometheusMatrix,
   },
+  /** A plain create-if-absent, kept for tools and tests; workspaces use `workspace.apply`. */
   'namespace.ensure': {
     params: z.object({ name: z.string().min(1), labels: z.record(z.string(), z.string()) }),
     result: z.object({ created: z.boolean() }),
+  },
+  /**
+   * Makes a workspace's namespace what the control plane says: the namespace with these
+   * labels (the agent adds `app.kubernetes.io/managed-by=fleetdeck` itself) and
+   * annotations, and the ResourceQuota `fleetdeck-quota` with `quota` as its `spec.hard`
+   * (deleted when null). The agent writes only namespaces carrying the managed-by label:
+   * an existing namespace without it is answered `foreign`, with a message, and left as
+   * it is. `generation` is echoed in logs; the control plane matches answers to it.
+   */
+  'workspace.apply': {
+    params: z.object({
+      name: z.string().min(1).max(63),
+      labels: z.record(z.string(), z.string()),
+      annotations: z.record(z.string(), z.string()),
+      quota: z.record(z.string(), z.string()).nullable(),
+      generation: z.number().int().nonnegative(),
+    }),
+    result: z.object({ outcome: z.enum(['applied', 'foreign']), message: z.string().optional() }),
+  },
+  /** Deletes a workspace's namespace, only if Fleetdeck manages it. */
+  'workspace.remove': {
+    params: z.object({ name: z.string().min(1).max(63) }),
+    result: z.object({ outcome: z.enum(['removed', 'absent', 'foreign']), message: z.string().optional() }),
   },
   /**
    * The cluster's settings changed after attach: the agent takes the new config (as

@@ -32,6 +32,7 @@ import type {
   V1Namespace,
   V1Node,
   V1Pod,
+  V1ResourceQuota,
   V1StorageClass,
 } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
@@ -270,6 +271,16 @@ function statusBody(code: number, message: string, kind?: string, name?: string)
     details: { ...(name ? { name } : {}), ...(kind ? { kind } : {}) },
     code,
   };
+}
+
+/** What the server (its quota controller) keeps in a ResourceQuota's status: hard follows spec, used is kept. */
+function withServerStatus(resource: FakeResource, object: KubernetesObject, previous: KubernetesObject | undefined): KubernetesObject {
+  if (resource !== 'resourcequotas') return object;
+  const quota = object as V1ResourceQuota;
+  const hard = { ...quota.spec?.hard };
+  const before = (previous as V1ResourceQuota | undefined)?.status?.used ?? {};
+  const used = Object.fromEntries(Object.keys(hard).map((key) => [key, before[key] ?? '0']));
+  return { ...quota, status: { hard, used } } as KubernetesObject;
 }
 
 // ── The server ───────────────────────────────────────────────────────────────
@@ -520,8 +531,28 @@ export class FakeKubeApi {
     return this.put('namespaces', buildNamespace(name, labels));
   }
 
+  /**
+   * Deletes a namespace and everything in it (the real server finalizes it first; here
+   * it is gone at once), as `kubectl delete namespace` by hand does.
+   */
   deleteNamespace(name: string): boolean {
+    for (const resource of RESOURCE_NAMES) {
+      if (!RESOURCES[resource].namespaced) continue;
+      for (const object of this.list(resource)) {
+        if (object.metadata?.namespace === name && object.metadata.name) this.remove(resource, object.metadata.name, name);
+      }
+    }
     return this.remove('namespaces', name);
+  }
+
+  /**
+   * Sets a ResourceQuota's `status.used`, as the quota controller does when pods come
+   * and go. `status.hard` follows `spec.hard` on every write.
+   */
+  setQuotaUsed(namespace: string, name: string, used: Record<string, string>): V1ResourceQuota {
+    return this.patch<V1ResourceQuota>('resourcequotas', name, (quota) => {
+      quota.status = { hard: { ...quota.spec?.hard }, used: { ...quota.status?.used, ...used } };
+    }, namespace);
   }
 
   addStorageClass(name: string, options: { provisioner?: string; isDefault?: boolean } = {}): V1StorageClass {
@@ -654,12 +685,14 @@ export class FakeKubeApi {
       return this.json(res, 200, found);
     }
     if (req.method === 'POST' && route.name === undefined) return this.serveCreate(req, res, route);
+    if (req.method === 'PUT' && route.name !== undefined) return this.serveReplace(req, res, route, route.name);
     if (req.method === 'DELETE' && route.name !== undefined) {
       const found = this.store(route.resource).get(objectKey(route.namespace, route.name));
       if (!found) {
         return this.json(res, 404, statusBody(404, `${route.resource} "${route.name}" not found`, route.resource, route.name));
       }
-      this.remove(route.resource, route.name, route.namespace);
+      if (route.resource === 'namespaces') this.deleteNamespace(route.name);
+      else this.remove(route.resource, route.name, route.namespace);
       return this.json(res, 200, found);
     }
     return this.json(res, 405, statusBody(405, `method ${req.method ?? ''} not allowed`));
@@ -759,7 +792,43 @@ export class FakeKubeApi {
       if (route.resource === 'namespaces' && body.metadata?.annotations) {
         toStore.metadata = { ...toStore.metadata, annotations: body.metadata.annotations };
       }
-      this.json(res, 201, this.put(route.resource, toStore));
+      this.json(res, 201, this.put(route.resource, withServerStatus(route.resource, toStore, undefined)));
+    });
+  }
+
+  /**
+   * PUT: replaces an object. Like the real server: 404 when it does not exist, 409
+   * Conflict when the body carries a `resourceVersion` that is no longer current, and
+   * the status is the server's (a client cannot set it through the main resource).
+   */
+  private serveReplace(req: http.IncomingMessage, res: http.ServerResponse, route: Route, name: string): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let body: KubernetesObject & { status?: unknown };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as KubernetesObject;
+      } catch {
+        return this.json(res, 400, statusBody(400, 'request body is not JSON'));
+      }
+      if (body.metadata?.name !== name) {
+        return this.json(res, 400, statusBody(400, `the name of the object (${body.metadata?.name ?? ''}) does not match the name on the URL (${name})`));
+      }
+      const namespace = RESOURCES[route.resource].namespaced ? (route.namespace ?? 'default') : undefined;
+      const current = this.store(route.resource).get(objectKey(namespace, name)) as (KubernetesObject & { status?: unknown }) | undefined;
+      if (!current) {
+        return this.json(res, 404, statusBody(404, `${route.resource} "${name}" not found`, route.resource, name));
+      }
+      const version = body.metadata.resourceVersion;
+      if (version && version !== current.metadata?.resourceVersion) {
+        return this.json(res, 409, {
+          ...statusBody(409, `Operation cannot be fulfilled on ${route.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, route.resource, name),
+          reason: 'Conflict',
+        });
+      }
+      const replaced: KubernetesObject & { status?: unknown } = { ...body, metadata: { ...body.metadata, ...(namespace ? { namespace } : {}) }, status: current.status };
+      const next = withServerStatus(route.resource, replaced, current);
+      this.json(res, 200, this.put(route.resource, next));
     });
   }
 

@@ -14,8 +14,13 @@ import {
 } from '@kubernetes/client-node';
 import type { ClusterFacts, ResourceRefusal } from '@/agent/cluster-state';
 import type { AgentLogger } from '@/agent/logger';
-import type { KubeIngressClass, KubeNamedObject, KubeNode, KubeStorageClass } from '@/agent/kube/objects';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@/lib/workspaces';
+import type { KubeIngressClass, KubeNamedObject, KubeNode, KubeResourceQuota, KubeStorageClass } from '@/agent/kube/objects';
 import { httpStatusOf, ResourceWatch } from '@/agent/kube/resource-watch';
+import { WorkspaceWriter } from '@/agent/kube/workspace-writer';
+
+/** Only the quotas Fleetdeck made (in workspace namespaces) are watched. */
+const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 
 /**
  * Loads credentials: an explicit kubeconfig file; else the pod's service account when
@@ -41,7 +46,7 @@ export interface ClusterReaderOptions {
 /** The facts the reader owns (probes and version are gathered by the agent). */
 export type KubeFacts = Pick<
   ClusterFacts,
-  'nodes' | 'namespaces' | 'storageClasses' | 'ingressClasses' | 'crds' | 'refusals'
+  'nodes' | 'namespaces' | 'storageClasses' | 'ingressClasses' | 'crds' | 'resourceQuotas' | 'refusals'
 >;
 
 export class ClusterReader {
@@ -52,6 +57,9 @@ export class ClusterReader {
   private readonly storageClasses: ResourceWatch<KubeStorageClass>;
   private readonly ingressClasses: ResourceWatch<KubeIngressClass>;
   private readonly crds: ResourceWatch<KubeNamedObject>;
+  private readonly resourceQuotas: ResourceWatch<KubeResourceQuota>;
+  /** Workspace namespaces and their quotas: `workspace.apply` / `workspace.remove`. */
+  readonly workspaces: WorkspaceWriter;
   private readonly all: ReadonlyArray<ResourceWatch<KubeNamedObject>>;
 
   constructor(options: ClusterReaderOptions) {
@@ -99,7 +107,15 @@ export class ClusterReader {
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
       list: () => apiextensions.listCustomResourceDefinition(),
     });
-    this.all = [this.nodes, this.namespaces, this.storageClasses, this.ingressClasses, this.crds];
+    this.resourceQuotas = new ResourceWatch<KubeResourceQuota>({
+      ...common,
+      resource: 'resourcequotas',
+      path: '/api/v1/resourcequotas',
+      labelSelector: MANAGED_SELECTOR,
+      list: () => this.core.listResourceQuotaForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
+    });
+    this.workspaces = new WorkspaceWriter(this.core);
+    this.all = [this.nodes, this.namespaces, this.storageClasses, this.ingressClasses, this.crds, this.resourceQuotas];
   }
 
   start(): void {
@@ -133,6 +149,7 @@ export class ClusterReader {
       storageClasses: this.storageClasses.items(),
       ingressClasses: this.ingressClasses.items(),
       crds: this.crds.items(),
+      resourceQuotas: this.resourceQuotas.items(),
       refusals,
     };
   }

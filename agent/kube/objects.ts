@@ -48,5 +48,11 @@ export interface KubeIngressClass extends KubeObject {
   spec?: { controller?: string };
 }
 
+/** The ResourceQuota Fleetdeck manages in a workspace namespace. */
+export interface KubeResourceQuota extends KubeObject {
+  spec?: { hard?: Record<string, string> };
+  status?: { hard?: Record<string, string>; used?: Record<string, string> };
+}
+
 /** Namespaces and CRDs: only name and labels matter to the agent. */
 export type KubeNamedObject = KubeObject;

@@ -28,6 +28,8 @@ export interface ResourceWatchOptions<T extends KubeObject> {
   /** Collection path for the watch, e.g. `/apis/networking.k8s.io/v1/ingressclasses`. */
   path: string;
   list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
+  /** Label selector for the watch; `list` must apply the same one. */
+  labelSelector?: string;
   watch: Watch;
   logger: AgentLogger;
   /** Called after every change to the cache or the status. */
@@ -69,6 +71,13 @@ export function describeKubeError(err: unknown): string {
     return `HTTP ${err.code}`;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Cache key: the name, under its namespace for namespaced objects (every managed quota is `fleetdeck-quota`). */
+function objectKey(object: KubeObject): string {
+  const name = object.metadata?.name ?? '';
+  const namespace = object.metadata?.namespace;
+  return namespace ? `${namespace}/${name}` : name;
 }
 
 export class ResourceWatch<T extends KubeObject> {
@@ -186,7 +195,7 @@ export class ResourceWatch<T extends KubeObject> {
     const list = await this.options.list();
     if (this.stopped) return;
     this.objects.clear();
-    for (const item of list.items) this.objects.set(item.metadata?.name ?? '', item);
+    for (const item of list.items) this.objects.set(objectKey(item), item);
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     this.backoff.reset();
     this.currentStatus = 'synced';
@@ -239,15 +248,24 @@ export class ResourceWatch<T extends KubeObject> {
         const version = obj.metadata?.resourceVersion;
         if (version) this.resourceVersion = version;
         if (phase === 'BOOKMARK') return;
-        const name = obj.metadata?.name ?? '';
-        if (phase === 'DELETED') this.objects.delete(name);
-        else if (phase === 'ADDED' || phase === 'MODIFIED') this.objects.set(name, obj);
+        const key = objectKey(obj);
+        if (phase === 'DELETED') this.objects.delete(key);
+        else if (phase === 'ADDED' || phase === 'MODIFIED') this.objects.set(key, obj);
         else return;
         this.options.onChange();
       };
       const onDone = (error: unknown) => resolve({ gone, error: error ?? undefined, receivedEvents });
       this.options.watch
-        .watch(this.options.path, { resourceVersion: this.resourceVersion, allowWatchBookmarks: true }, onEvent, onDone)
+        .watch(
+          this.options.path,
+          {
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            ...(this.options.labelSelector ? { labelSelector: this.options.labelSelector } : {}),
+          },
+          onEvent,
+          onDone,
+        )
         .then((controller) => {
           this.activeWatch = controller;
           if (this.stopped) controller.abort();

@@ -61,7 +61,7 @@ describe('renderAgentManifests', () => {
     expect(custom.map((d) => d.metadata.namespace ?? d.metadata.name)).toContain('ops-agents');
   });
 
-  it('grants no wildcard verbs, resources or groups, and nothing on Secrets', () => {
+  it('grants no wildcard verbs, resources or groups, nothing on Secrets, and delete only on namespaces', () => {
     const rules = byKind('ClusterRole')?.rules ?? [];
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
@@ -69,9 +69,10 @@ describe('renderAgentManifests', () => {
       expect(rule.resources).not.toContain('*');
       expect(rule.apiGroups).not.toContain('*');
       expect(rule.resources).not.toContain('secrets');
-      expect(rule.verbs).not.toContain('delete');
       expect(rule.verbs).not.toContain('deletecollection');
+      if (rule.verbs.includes('delete')) expect(rule.resources).toEqual(['namespaces']);
     }
+    expect(rules.filter((r) => r.verbs.includes('delete')).flatMap((r) => r.resources)).toEqual(['namespaces']);
     // Writes are limited to namespaces and resource quotas.
     const writable = rules.filter((r) => r.verbs.some((v) => !['get', 'list', 'watch'].includes(v)));
     expect(writable.flatMap((r) => r.resources).sort()).toEqual(['namespaces', 'resourcequotas']);

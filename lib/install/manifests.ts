@@ -27,14 +27,17 @@ const READ = ['get', 'list', 'watch'];
 
 /**
  * Least privilege: read what the cluster state needs; write only namespaces and
- * resource quotas, for workspaces. No wildcards, no Secrets, no delete.
+ * resource quotas, for workspaces. No wildcards, no Secrets; delete only on namespaces
+ * (a deleted workspace's, and the agent checks Fleetdeck's managed-by label first). A
+ * workspace whose quota is removed gets an empty `fleetdeck-quota` instead of a delete.
  *
  * RBAC cannot scope a ClusterRole to "namespaces Fleetdeck will create later", so the
  * quota grant is cluster-wide; the agent only ever acts on its workspace namespaces.
  */
 export const AGENT_CLUSTER_ROLE_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['nodes', 'pods'], verbs: READ },
-  { apiGroups: [''], resources: ['namespaces', 'resourcequotas'], verbs: ['create', 'get', 'list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['namespaces'], verbs: ['create', 'get', 'list', 'watch', 'update', 'delete'] },
+  { apiGroups: [''], resources: ['resourcequotas'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
   { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: READ },
   { apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: READ },
   { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: READ },
