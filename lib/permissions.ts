@@ -1,7 +1,10 @@
 /**
  * The permission model, shared by the server (which enforces it) and the browser
- * (which hides what a user cannot do). Tenant roles: `admin` and `member`.
+ * (which hides what a user cannot do). Tenant roles: `admin` and `member`; on top,
+ * resource roles on single workspaces (`WORKSPACE_ROLE_PERMISSIONS`).
  */
+import type { WorkspaceRole } from '@/lib/workspaces';
+
 export const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -18,6 +21,17 @@ export const PERMISSIONS = {
   'alert.read': ['admin', 'member'],
   /** Channels (their URLs are credentials) and rules. */
   'alert.manage': ['admin'],
+  /**
+   * Workspaces. A tenant role listed here may call the procedure; whether it may act on
+   * one workspace (or see one cluster) is decided on the resource: fleet-wide roles hold
+   * it everywhere, other roles only where a workspace role gives it.
+   */
+  'workspace.read': ['admin', 'member'],
+  'workspace.create': ['admin'],
+  'workspace.update': ['admin', 'member'],
+  'workspace.delete': ['admin', 'member'],
+  'workspace.reapply': ['admin', 'member'],
+  'workspace.roles.manage': ['admin', 'member'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -31,4 +45,26 @@ export type AccessDeclaration = Permission | 'public' | 'authenticated';
 
 export function roleHas(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * Tenant roles whose permissions hold on every cluster and workspace. Any other role
+ * holds the cluster and workspace permissions only on the workspaces where it has a
+ * workspace role, and sees only those workspaces' clusters.
+ */
+export const FLEET_WIDE_ROLES: readonly Role[] = ['admin'];
+
+/** What each workspace role allows on its workspace (and, to read, on its cluster). */
+export const WORKSPACE_ROLE_PERMISSIONS: Record<WorkspaceRole, readonly Permission[]> = {
+  admin: ['cluster.read', 'workspace.read', 'workspace.update', 'workspace.delete', 'workspace.reapply', 'workspace.roles.manage'],
+  editor: ['cluster.read', 'workspace.read', 'workspace.update', 'workspace.reapply'],
+  viewer: ['cluster.read', 'workspace.read'],
+};
+
+/** The permissions a workspace row offers actions for (the browser hides the rest). */
+export const WORKSPACE_ACTIONS = ['workspace.update', 'workspace.delete', 'workspace.reapply', 'workspace.roles.manage'] as const;
+export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
+
+export function workspaceRoleHas(role: WorkspaceRole, permission: Permission): boolean {
+  return WORKSPACE_ROLE_PERMISSIONS[role].includes(permission);
 }

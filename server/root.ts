@@ -6,6 +6,7 @@ import { clustersRouter } from '@/server/routers/clusters/_router';
 import { environmentsRouter } from '@/server/routers/environments';
 import { healthRouter } from '@/server/routers/health';
 import { usersRouter } from '@/server/routers/users';
+import { workspacesRouter } from '@/server/routers/workspaces';
 import { router } from '@/server/trpc';
 
 export const appRouter = router({
@@ -16,6 +17,7 @@ export const appRouter = router({
   audit: auditRouter,
   clusters: clustersRouter,
   alerts: alertsRouter,
+  workspaces: workspacesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import { type AccessDeclaration, type Permission } from '@/lib/permissions';
 import { authorize, requireUser, type Resource, type ResourceType } from '@/server/access/authorize';
+import { withWorkspaceGrants } from '@/server/access/grants';
 import type { Principal, UserPrincipal } from '@/server/access/principal';
 import type { ControlPlane } from '@/server/control-plane';
 import { DomainError } from '@/server/errors';
@@ -178,9 +179,13 @@ export const authedProcedure = base.meta({ access: 'authenticated' }).use(({ ctx
  * with `visibleScope`) and creations (`creates` names what they make).
  */
 export function permissionProcedure(permission: Permission, options: { creates?: ResourceType } = {}) {
-  return base.meta({ access: permission, creates: options.creates }).use(({ ctx, next }) => {
-    const user = authorize(ctx.principal, permission);
-    return next({ ctx: { ...ctx, user, actor: actorOf(ctx, user) } });
+  return base.meta({ access: permission, creates: options.creates }).use(async ({ ctx, next }) => {
+    // Refuse on the tenant role first; only then load the caller's workspace roles,
+    // which `authorize` and `visibleScope` read from the principal from here on.
+    authorize(ctx.principal, permission);
+    const principal = await withWorkspaceGrants(ctx.cp.store, ctx.principal);
+    const user = authorize(principal, permission);
+    return next({ ctx: { ...ctx, principal, user, actor: actorOf(ctx, user) } });
   });
 }
 

@@ -1,0 +1,88 @@
+/** Workspace resource roles: who may administer, edit or view one workspace (users today, teams later). */
+import { and, asc, eq } from 'drizzle-orm';
+import type { GrantWorkspaceRoleInput, RevokeWorkspaceRoleInput } from '@/lib/schemas/workspace';
+import { workspaceFqn, type WorkspaceRole } from '@/lib/workspaces';
+import { InvalidError, NotFoundError } from '@/server/errors';
+import { tablesOf, type Db, type Store } from '@/server/store';
+import { type Actor, recordAudit } from '@/server/services/audit';
+import { afterWorkspaceCommit, findWorkspace, type WorkspaceServices } from './shared';
+
+export interface WorkspaceRoleHolder {
+  userId: number;
+  email: string;
+  name: string;
+  role: WorkspaceRole;
+  grantedAt: Date;
+}
+
+export async function listWorkspaceRoles(store: Store, workspaceId: number): Promise<WorkspaceRoleHolder[]> {
+  const { users, workspaceRoles } = store.tables;
+  await findWorkspace(store.db, workspaceId);
+  return store.db
+    .select({ userId: users.id, email: users.email, name: users.name, role: workspaceRoles.role, grantedAt: workspaceRoles.createdAt })
+    .from(workspaceRoles)
+    .innerJoin(users, eq(users.id, workspaceRoles.userId))
+    .where(eq(workspaceRoles.workspaceId, workspaceId))
+    .orderBy(asc(users.email));
+}
+
+async function fqnOf(tx: Db, workspaceId: number) {
+  const { clusters } = tablesOf(tx);
+  const workspace = await findWorkspace(tx, workspaceId);
+  const [cluster] = await tx.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, workspace.clusterId)).limit(1);
+  return { workspace, fqn: workspaceFqn(cluster?.name ?? '?', workspace.name) };
+}
+
+/** Gives `userId` `role` on the workspace, replacing any role they held on it. */
+export async function grantWorkspaceRole(cp: WorkspaceServices, actor: Actor, input: GrantWorkspaceRoleInput): Promise<void> {
+  const clusterId = await cp.store.transaction(async (tx) => {
+    const { users, workspaceRoles } = tablesOf(tx);
+    const { workspace, fqn } = await fqnOf(tx, input.id);
+    const [user] = await tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, input.userId)).limit(1);
+    if (!user || !user.active) throw InvalidError.onField('userId', 'That user does not exist or is deactivated');
+    const [held] = await tx
+      .select({ role: workspaceRoles.role })
+      .from(workspaceRoles)
+      .where(and(eq(workspaceRoles.workspaceId, input.id), eq(workspaceRoles.userId, input.userId)))
+      .limit(1);
+    if (held?.role === input.role) return workspace.clusterId;
+    if (held) {
+      await tx
+        .update(workspaceRoles)
+        .set({ role: input.role })
+        .where(and(eq(workspaceRoles.workspaceId, input.id), eq(workspaceRoles.userId, input.userId)));
+    } else {
+      await tx.insert(workspaceRoles).values({ workspaceId: input.id, userId: input.userId, role: input.role });
+    }
+    await recordAudit(tx, actor, {
+      action: 'workspace.grantRole',
+      target: { type: 'workspace', id: input.id, label: fqn },
+      before: held ? { user: user.email, role: held.role } : null,
+      after: { user: user.email, role: input.role },
+    });
+    return workspace.clusterId;
+  });
+  afterWorkspaceCommit(cp, clusterId, [input.id]);
+}
+
+export async function revokeWorkspaceRole(cp: WorkspaceServices, actor: Actor, input: RevokeWorkspaceRoleInput): Promise<void> {
+  const clusterId = await cp.store.transaction(async (tx) => {
+    const { users, workspaceRoles } = tablesOf(tx);
+    const { workspace, fqn } = await fqnOf(tx, input.id);
+    const [held] = await tx
+      .select({ role: workspaceRoles.role, email: users.email })
+      .from(workspaceRoles)
+      .innerJoin(users, eq(users.id, workspaceRoles.userId))
+      .where(and(eq(workspaceRoles.workspaceId, input.id), eq(workspaceRoles.userId, input.userId)))
+      .limit(1);
+    if (!held) throw new NotFoundError('That user holds no role on this workspace');
+    await tx.delete(workspaceRoles).where(and(eq(workspaceRoles.workspaceId, input.id), eq(workspaceRoles.userId, input.userId)));
+    await recordAudit(tx, actor, {
+      action: 'workspace.revokeRole',
+      target: { type: 'workspace', id: input.id, label: fqn },
+      before: { user: held.email, role: held.role },
+    });
+    return workspace.clusterId;
+  });
+  afterWorkspaceCommit(cp, clusterId, [input.id]);
+}
