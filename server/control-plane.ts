@@ -18,6 +18,7 @@ import { createLogger, errorMessage, type Logger } from '@/server/logger';
 import { createSecretBox, type SecretBox } from '@/server/secrets/secret-box';
 import { loadSecretKey } from '@/server/secrets/secret-key';
 import { openStore, type Store } from '@/server/store';
+import { createWorkspaceReconciler, type WorkspaceReconciler, type WorkspaceReconcilerOptions } from '@/server/workspace-sync';
 
 export interface ControlPlane {
   readonly config: ControlPlaneConfig;
@@ -33,6 +34,8 @@ export interface ControlPlane {
   readonly alerts: AlertEngine;
   /** Connection history upkeep: unstable-connection flags cleared when the window passes, 30-day pruning. */
   readonly connectionUpkeep: ConnectionUpkeep;
+  /** Applies workspaces' desired state through the agents (server/workspace-sync). */
+  readonly workspaceSync: WorkspaceReconciler;
   /** Ends agent sessions, writes what is pending, closes the store. */
   close(): Promise<void>;
 }
@@ -55,6 +58,8 @@ export interface ControlPlaneParts {
   alerts?: Pick<AlertEngineOptions, 'clock' | 'tickMs' | 'deliveryTimeoutMs'>;
   /** The connection history upkeep's clock and timings (tests drive time themselves). */
   connectionUpkeep?: Pick<ConnectionUpkeepOptions, 'clock' | 'flapSweepMs' | 'pruneMs'>;
+  /** The workspace reconciler's timings (tests and benchmarks). */
+  workspaceSync?: Pick<WorkspaceReconcilerOptions, 'sweepMs' | 'maxConcurrentClusters' | 'callsPerCluster' | 'callDeadlineMs'>;
   /** Skip the first-start admin and environments (router tests create their own users). */
   skipBootstrap?: boolean;
 }
@@ -87,6 +92,7 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
   const connectionUpkeep = startConnectionUpkeep({ ...parts.connectionUpkeep, store, bus, log });
   const secrets = createSecretBox(secretKey);
   const alerts = createAlertEngine({ ...parts.alerts, store, log, bus, secrets, publicUrl: config.publicUrl });
+  const workspaceSync = createWorkspaceReconciler({ ...parts.workspaceSync, store, bus, gateway, log });
 
   return {
     config,
@@ -98,10 +104,14 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
     secrets,
     alerts,
     connectionUpkeep,
+    workspaceSync,
     async close() {
+      // No new passes; those under way end once the gateway has closed their sessions.
+      const workspaceSyncStopped = workspaceSync.stop();
       await alerts.stop();
       await connectionUpkeep.stop();
       await gateway.close();
+      await workspaceSyncStopped;
       await store.close();
       await instanceLock?.release();
     },

@@ -9,6 +9,7 @@ import type { ClusterReportRow, ClusterRow } from '@/db/schema';
 import type { ClusterState, NodeState, StateChange } from '@/lib/agent-protocol';
 import { refreshClusterStatus } from '@/server/services/cluster-status';
 import { tablesOf, type Db } from '@/server/store';
+import { isManagedNamespaceChange, ReportedNamespaces, storeReportedNamespaces } from './workspace-state-sql';
 
 export type ClusterStateOp =
   | { kind: 'connected'; at: Date; agentVersion: string; kubernetesVersion: string }
@@ -72,6 +73,7 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
   let statusInputsChanged = false;
   let report: ReportRow | undefined;
   let reportDirty = false;
+  const managedNamespaces = new ReportedNamespaces();
   const loadReport = async (): Promise<ReportRow> => {
     if (!report) {
       const [row] = await tx.select().from(clusterReports).where(eq(clusterReports.clusterId, clusterId)).limit(1);
@@ -95,6 +97,7 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
         break;
       case 'snapshot': {
         const nodes = await replaceNodes(tx, clusterId, op.state.nodes, op.at);
+        managedNamespaces.snapshot(op.state.managedNamespaces);
         totals = totalsOf(nodes);
         report = {
           clusterId,
@@ -127,6 +130,8 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
             nodesChanged = true;
             statusInputsChanged = true;
             totals = undefined;
+          } else if (isManagedNamespaceChange(change)) {
+            managedNamespaces.change(change);
           } else {
             applyReportChange(await loadReport(), change);
             reportDirty = true;
@@ -176,7 +181,8 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
     if (updated.length === 0) return false;
   }
   if (statusInputsChanged) await refreshClusterStatus(tx, clusterId, now);
-  return statusInputsChanged || nodesChanged || reportDirty;
+  const workspacesChanged = (await storeReportedNamespaces(tx, clusterId, managedNamespaces)).length > 0;
+  return statusInputsChanged || nodesChanged || reportDirty || workspacesChanged;
 }
 
 /** Heartbeats only move `lastSeenAt`, which is coarse by design (seconds): one statement for many clusters. */
@@ -328,7 +334,10 @@ function emptyReport(clusterId: number): ReportRow {
   };
 }
 
-type ReportChange = Exclude<StateChange, { kind: 'node.upsert' } | { kind: 'node.delete' }>;
+type ReportChange = Exclude<
+  StateChange,
+  { kind: 'node.upsert' } | { kind: 'node.delete' } | { kind: 'managedNamespace.upsert' } | { kind: 'managedNamespace.delete' }
+>;
 
 function applyReportChange(report: ReportRow, change: ReportChange): void {
   switch (change.kind) {
