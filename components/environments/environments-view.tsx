@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { useCan } from '@/components/auth/session-context';
 import { EnvironmentChip } from '@/components/environments/environment-chip';
@@ -32,6 +33,23 @@ export function usedBy(env: Pick<EnvironmentRow, 'clusterCount' | 'workspaceCoun
   return parts.length ? `Used by ${parts.join(' and ')}` : null;
 }
 
+/**
+ * How many clusters or workspaces carry the environment, linking to that list filtered
+ * by it (both lists read `env=<name>`); a zero is plain text, as there is nothing to open.
+ */
+function UsageLink({ count, href, noun, envName }: { count: number; href: string; noun: string; envName: string }) {
+  if (count === 0) return <span className="text-zinc-500">0</span>;
+  return (
+    <Link
+      href={href}
+      aria-label={`${plural(count, noun, `${noun}s`)} in ${envName}`}
+      className="tabular-nums text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+    >
+      {count.toLocaleString('en-US')}
+    </Link>
+  );
+}
+
 export function EnvironmentsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -56,8 +74,18 @@ export function EnvironmentsView() {
         </span>
       ),
     },
-    { id: 'clusters', header: 'Clusters', align: 'right', cell: (e) => e.clusterCount },
-    { id: 'workspaces', header: 'Workspaces', align: 'right', cell: (e) => e.workspaceCount },
+    {
+      id: 'clusters',
+      header: 'Clusters',
+      align: 'right',
+      cell: (e) => <UsageLink count={e.clusterCount} href={`/clusters?env=${encodeURIComponent(e.name)}`} noun="cluster" envName={e.name} />,
+    },
+    {
+      id: 'workspaces',
+      header: 'Workspaces',
+      align: 'right',
+      cell: (e) => <UsageLink count={e.workspaceCount} href={`/workspaces?env=${encodeURIComponent(e.name)}`} noun="workspace" envName={e.name} />,
+    },
   ];
   if (canManage) {
     columns.push({

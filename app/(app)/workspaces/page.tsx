@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
-import { ComingSoon } from '@/components/layout/coming-soon';
+import { Suspense } from 'react';
+import { LoadingState } from '@/components/ui/states';
+import { WorkspacesView } from '@/components/workspaces/workspaces-view';
 
 export const metadata: Metadata = { title: 'Workspaces' };
 
-export default function Page() {
-  return <ComingSoon title="Workspaces" what="Workspaces (namespaces in a cluster, each tagged with one environment) arrive in a coming release." />;
+export default function WorkspacesPage() {
+  return (
+    <Suspense fallback={<LoadingState label="Loading workspaces…" />}>
+      <WorkspacesView />
+    </Suspense>
+  );
 }
