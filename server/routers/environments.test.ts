@@ -114,17 +114,21 @@ describe('environments router', () => {
 
   it('when an environment is in use by a cluster or workspace, then delete is refused naming them', async () => {
     const env = await h.asAdmin.environments.create(valid);
-    await h.store.transaction(async (tx) => {
+    const workspaceId = await h.store.transaction(async (tx) => {
       const { clusterEnvironments, clusters, workspaces } = h.store.tables;
       const [cluster] = await tx
         .insert(clusters)
         .values({ name: 'gpu-west', provider: 'coreweave-cks', region: 'US-EAST-04', prometheusUrl: 'http://p:9090', nodePoolLabel: 'a/b', gpuTypeLabel: 'a/c' })
         .returning();
       await tx.insert(clusterEnvironments).values({ clusterId: cluster!.id, environmentId: env.id });
-      await tx.insert(workspaces).values({ clusterId: cluster!.id, name: 'team-a', environmentId: env.id });
+      const [workspace] = await tx.insert(workspaces).values({ clusterId: cluster!.id, name: 'team-a', environmentId: env.id }).returning();
+      return workspace!.id;
     });
-    const listed = await h.asMember.environments.list();
-    expect(listed.find((e) => e.id === env.id)).toMatchObject({ clusterCount: 1, workspaceCount: 1 });
+    expect((await h.asAdmin.environments.list()).find((e) => e.id === env.id)).toMatchObject({ clusterCount: 1, workspaceCount: 1 });
+    // A member counts only what they may see: nothing without a workspace role, then that workspace and its cluster.
+    expect((await h.asMember.environments.list()).find((e) => e.id === env.id)).toMatchObject({ clusterCount: 0, workspaceCount: 0 });
+    await h.asAdmin.workspaces.roles.grant({ id: workspaceId, userId: h.member.userId, role: 'viewer' });
+    expect((await h.asMember.environments.list()).find((e) => e.id === env.id)).toMatchObject({ clusterCount: 1, workspaceCount: 1 });
     const error = await rejection(h.asAdmin.environments.delete({ id: env.id }));
     expect(error.code).toBe('PRECONDITION_FAILED');
     expect(error.message).toContain('clusters gpu-west');

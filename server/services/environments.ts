@@ -15,13 +15,14 @@ function auditable(env: Environment) {
 
 /**
  * The environments `principal` may see, each with how many clusters and workspaces
- * carry it (clusters counted only among those the principal may see).
+ * carry it (counted only among the clusters and workspaces the principal may see).
  */
 export async function listEnvironments(store: Store, principal: Principal) {
   const { clusterEnvironments, environments, workspaces } = store.tables;
   const scope = visibleScope(principal, 'environment');
   if (scope.kind === 'some' && scope.ids.length === 0) return [];
   const clusterScope = visibleScope(principal, 'cluster');
+  const workspaceScope = visibleScope(principal, 'workspace');
   const [clusterRows, workspaceRows, rows] = await Promise.all([
     clusterScope.kind === 'some' && clusterScope.ids.length === 0
       ? Promise.resolve([])
@@ -30,15 +31,21 @@ export async function listEnvironments(store: Store, principal: Principal) {
           .from(clusterEnvironments)
           .where(clusterScope.kind === 'some' ? inArray(clusterEnvironments.clusterId, [...clusterScope.ids]) : undefined)
           .groupBy(clusterEnvironments.environmentId),
-    store.db.select({ id: workspaces.environmentId, n: count() }).from(workspaces).groupBy(workspaces.environmentId),
+    workspaceScope.kind === 'some' && workspaceScope.ids.length === 0
+      ? Promise.resolve([])
+      : store.db
+          .select({ id: workspaces.environmentId, n: count() })
+          .from(workspaces)
+          .where(workspaceScope.kind === 'some' ? inArray(workspaces.id, [...workspaceScope.ids]) : undefined)
+          .groupBy(workspaces.environmentId),
     store.db
       .select()
       .from(environments)
       .where(scope.kind === 'some' ? inArray(environments.id, [...scope.ids]) : undefined)
       .orderBy(asc(environments.name)),
   ]);
-  const clusterCounts = new Map(clusterRows.map((r) => [r.id, r.n]));
-  const workspaceCounts = new Map(workspaceRows.map((r) => [r.id, r.n]));
+  const clusterCounts = new Map(clusterRows.map((r) => [r.id, Number(r.n)]));
+  const workspaceCounts = new Map(workspaceRows.map((r) => [r.id, Number(r.n)]));
   return rows.map((env) => ({
     ...env,
     clusterCount: clusterCounts.get(env.id) ?? 0,

@@ -273,13 +273,20 @@ describe('clusters router', () => {
   });
 
   describe('permissions', () => {
-    it('a member may read but not attach, rotate, detach or change settings', async () => {
-      await attach();
+    it('a member reads a cluster only through a workspace role in it, and may not attach, rotate, detach or change settings', async () => {
+      const { cluster } = await attach();
       expect((await errorOf(h.asMember.clusters.attach({ name: 'other', provider: 'generic', region: 'x', environmentIds: [envs.dev.id] }))).code).toBe('FORBIDDEN');
       expect((await errorOf(h.asMember.clusters.rotateToken({ name: 'gpu-west' }))).code).toBe('FORBIDDEN');
       expect((await errorOf(h.asMember.clusters.detach({ name: 'gpu-west', confirmName: 'gpu-west' }))).code).toBe('FORBIDDEN');
       expect((await errorOf(h.asMember.clusters.updateAddons({ name: 'gpu-west', addons: { keda: true } }))).code).toBe('FORBIDDEN');
       expect((await errorOf(h.asMember.clusters.updateEnvironments({ name: 'gpu-west', environmentIds: [envs.prod.id] }))).code).toBe('FORBIDDEN');
+      // Without a workspace role the cluster is not there for them: empty lists, FORBIDDEN for its
+      // page, the same answer as for a cluster that does not exist.
+      await expect(h.asMember.clusters.list({})).resolves.toMatchObject({ total: 0, rows: [] });
+      expect((await errorOf(h.asMember.clusters.get({ name: 'gpu-west' }))).code).toBe('FORBIDDEN');
+      expect((await errorOf(h.asMember.clusters.get({ name: 'no-such-cluster' }))).code).toBe('FORBIDDEN');
+      const workspace = await asAdmin.workspaces.create({ name: 'team-a', clusterId: cluster.id, environmentId: envs.dev.id });
+      await asAdmin.workspaces.roles.grant({ id: workspace.id, userId: h.member.userId, role: 'viewer' });
       await expect(h.asMember.clusters.list({})).resolves.toMatchObject({ total: 1 });
       await expect(h.asMember.clusters.get({ name: 'gpu-west' })).resolves.toMatchObject({ cluster: { name: 'gpu-west' } });
       await expect(h.asMember.clusters.attachStatus({ name: 'gpu-west' })).resolves.toMatchObject({ name: 'gpu-west' });
@@ -537,8 +544,8 @@ describe('clusters router', () => {
 
     it('filters by environment, provider, status and region, and searches by name', async () => {
       await seedFleet();
-      const names = async (input: Parameters<RouterHarness['asMember']['clusters']['list']>[0]) =>
-        (await h.asMember.clusters.list(input)).rows.map((r) => r.name);
+      const names = async (input: Parameters<RouterHarness['asAdmin']['clusters']['list']>[0]) =>
+        (await h.asAdmin.clusters.list(input)).rows.map((r) => r.name);
       expect(await names({ environments: ['prod'] })).toEqual(['cw-prod-1', 'eks-prod-1']);
       expect(await names({ providers: ['aws-eks', 'lambda-mk8s'] })).toEqual(['eks-prod-1', 'lambda-dev-1']);
       expect(await names({ statuses: ['awaiting_agent'] })).toEqual(['lambda-dev-1']);
@@ -579,13 +586,13 @@ describe('clusters router', () => {
 
     it('counts facets and puts clusters needing attention first on the overview', async () => {
       await seedFleet();
-      const facets = await h.asMember.clusters.facets();
+      const facets = await h.asAdmin.clusters.facets();
       expect(facets.total).toBe(4);
       expect(facets.environments.map((e) => [e.name, e.count])).toEqual([['dev', 2], ['prod', 2]]);
       expect(facets.regions).toEqual([{ value: 'US-EAST-04', count: 1 }, { value: 'us-central1', count: 1 }, { value: 'us-east-1', count: 2 }]);
       expect(facets.statuses.map((s) => s.value)).toEqual(['disconnected', 'degraded', 'awaiting_agent', 'connected']);
 
-      const overview = await h.asMember.clusters.overview();
+      const overview = await h.asAdmin.clusters.overview();
       expect(overview.totals).toEqual({ clusters: 4, nodes: 18, readyNodes: 0, gpus: 24 });
       expect(overview.byStatus).toEqual([
         { status: 'awaiting_agent', count: 1 },
@@ -605,7 +612,7 @@ describe('clusters router', () => {
     it('yields at once, then the changed cluster for cluster and agent session events, ignoring other clusters when one is named', async () => {
       const { cluster } = await attach();
       const { cluster: other } = await attach({ name: 'other-cluster' });
-      const feed = (await h.asMember.clusters.onChange({ name: 'gpu-west' }))[Symbol.asyncIterator]();
+      const feed = (await h.asAdmin.clusters.onChange({ name: 'gpu-west' }))[Symbol.asyncIterator]();
       try {
         await expect(feed.next()).resolves.toMatchObject({ done: false, value: { clusterIds: [cluster.id] } });
         h.cp.bus.publish({ type: 'cluster.changed', clusterIds: [other.id] });
@@ -621,7 +628,7 @@ describe('clusters router', () => {
     });
 
     it('without a name, yields every cluster changed, including by a mutation', async () => {
-      const feed = (await h.asMember.clusters.onChange())[Symbol.asyncIterator]();
+      const feed = (await h.asAdmin.clusters.onChange())[Symbol.asyncIterator]();
       try {
         await expect(feed.next()).resolves.toMatchObject({ value: { clusterIds: [] } });
         h.cp.bus.publish({ type: 'agent.sessionClosed', clusterId: 41, reason: 'gone' });
@@ -655,7 +662,7 @@ describe('clusters router', () => {
     });
 
     it('refuses a cluster that does not exist, and a caller who is not signed in', async () => {
-      const unknown = (await h.asMember.clusters.onChange({ name: 'nope' }))[Symbol.asyncIterator]();
+      const unknown = (await h.asAdmin.clusters.onChange({ name: 'nope' }))[Symbol.asyncIterator]();
       await expect(unknown.next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect((await errorOf(h.anonymous.clusters.onChange())).code).toBe('UNAUTHORIZED');
     });

@@ -85,10 +85,18 @@ describe('clusters.connectionHistory', () => {
     expect(history.flapping.unstable).toBe(false);
   });
 
-  it('refuses a page larger than the limit and the signed-out; members read it like the cluster page', async () => {
+  it('refuses a page larger than the limit and the signed-out; members read it like the cluster page, through a workspace role', async () => {
     const name = await clusterWithHistory([['connected', 1]]);
     await expect(h.asAdmin.clusters.connectionHistory({ name, limit: 10_000 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(h.anonymous.clusters.connectionHistory({ name })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(h.asMember.clusters.connectionHistory({ name })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await h.store.transaction(async (tx) => {
+      const { clusters, environments, workspaceRoles, workspaces } = h.store.tables;
+      const [cluster] = await tx.select({ id: clusters.id }).from(clusters).where(eq(clusters.name, name));
+      const [env] = await tx.insert(environments).values({ name: 'dev', color: '#22c55e' }).returning();
+      const [workspace] = await tx.insert(workspaces).values({ clusterId: cluster!.id, name: 'team-a', environmentId: env!.id }).returning();
+      await tx.insert(workspaceRoles).values({ workspaceId: workspace!.id, userId: h.member.userId, role: 'viewer' });
+    });
     await expect(h.asMember.clusters.connectionHistory({ name })).resolves.toMatchObject({ clusterName: name });
     await expect(h.asAdmin.clusters.connectionHistory({ name: 'no-such-cluster' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -36,7 +36,7 @@ describe('clusters.get', () => {
     );
     await report(clusterId, { preflight: [{ id: 'gpu-type-labels', status: 'fail', detail: '2 GPU nodes lack acme.io/gpu: gpu-7, gpu-9' }] });
 
-    const detail = await h.asMember.clusters.get({ name: 'labels' });
+    const detail = await h.asAdmin.clusters.get({ name: 'labels' });
     const labels = detail.prerequisites.find((item) => item.id === 'node-labels');
     expect(labels?.status).toBe('fail');
     expect(labels?.fixes?.map((fix) => fix.command)).toEqual(['kubectl label nodes gpu-7 gpu-9 acme.io/gpu=H100']);
@@ -45,7 +45,7 @@ describe('clusters.get', () => {
   it('says why there are no nodes when the agent could not reach its Kubernetes API', async () => {
     const { clusterId } = await insertCluster(h.store, { name: 'no-api' });
     await report(clusterId, { warnings: ['nodes: unavailable', 'namespaces: unavailable'] });
-    const detail = await h.asMember.clusters.get({ name: 'no-api' });
+    const detail = await h.asAdmin.clusters.get({ name: 'no-api' });
     expect(detail.nodePools).toEqual([]);
     expect(detail.missingNodesReason).toMatch(/could not reach its own cluster’s Kubernetes API/);
   });

@@ -57,7 +57,7 @@ describe('fleet list for triage', () => {
   });
   afterEach(() => h.cp.close());
 
-  const names = async (input: ListClustersInput) => (await h.asMember.clusters.list(input)).rows.map((row) => row.name);
+  const names = async (input: ListClustersInput) => (await h.asAdmin.clusters.list(input)).rows.map((row) => row.name);
 
   it('searches GPU types as well as names, case-insensitively', async () => {
     expect(await names({ search: 'h100' })).toEqual(['alpha']);
@@ -83,14 +83,14 @@ describe('fleet list for triage', () => {
 
   it('sorts the Kubernetes version by major, minor and patch as numbers', async () => {
     const sorted = async (direction: 'asc' | 'desc') =>
-      (await h.asMember.clusters.list({ sort: 'kubernetesVersion', direction })).rows.map((row) => row.kubernetesVersion);
+      (await h.asAdmin.clusters.list({ sort: 'kubernetesVersion', direction })).rows.map((row) => row.kubernetesVersion);
     // 1.30.2 and 1.30.2-eks-1 are the same release; the name breaks the tie (bravo, delta).
     expect(await sorted('asc')).toEqual(['v1.9.0', 'v1.30.2', 'v1.30.2-eks-1', 'v1.30.10', 'v1.31.0', null]);
     expect(await sorted('desc')).toEqual(['v1.31.0', 'v1.30.10', 'v1.30.2', 'v1.30.2-eks-1', 'v1.9.0', null]);
   });
 
   it('puts production clusters first in the Overview’s attention list', async () => {
-    const overview = await h.asMember.clusters.overview();
+    const overview = await h.asAdmin.clusters.overview();
     // Production (delta disconnected, bravo degraded) before dev's disconnected charlie.
     expect(overview.needingAttention.map((row) => row.name)).toEqual(['delta', 'bravo', 'charlie', 'echo']);
     expect(overview.needingAttention[0]?.environments.map((env) => env.isProduction)).toEqual([true]);
