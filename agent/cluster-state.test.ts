@@ -103,3 +103,42 @@ describe('diffClusterState', () => {
     ]);
   });
 });
+
+describe('managed namespaces', () => {
+  const managed = (name: string, env: string) => ({
+    ...buildNamespace(name, { 'app.kubernetes.io/managed-by': 'fleetdeck', 'fleetdeck.io/environment': env }),
+  });
+  const quota = (namespace: string, used: string) => ({
+    metadata: { name: 'fleetdeck-quota', namespace },
+    spec: { hard: { cpu: '4' } },
+    status: { hard: { cpu: '4' }, used: { cpu: used } },
+  });
+
+  it('reports only namespaces carrying the managed-by label, with their quota figures', () => {
+    const withWorkspaces = { ...facts, namespaces: [...(facts.namespaces ?? []), managed('team-a', 'dev')], resourceQuotas: [quota('team-a', '1')] };
+    const state = buildClusterState(withWorkspaces, config);
+    expect(clusterState.parse(state)).toEqual(state);
+    expect(state.managedNamespaces).toEqual([
+      {
+        name: 'team-a',
+        labels: expect.objectContaining({ 'fleetdeck.io/environment': 'dev' }),
+        annotations: {},
+        quota: { hard: { cpu: '4' }, used: { cpu: '1' } },
+      },
+    ]);
+    // Namespaces not listed: unknown, not "none".
+    expect(buildClusterState({ ...facts, namespaces: undefined }, config).managedNamespaces).toBeUndefined();
+  });
+
+  it('sends a managed namespace that changed or went, and nothing while the list is unknown', () => {
+    const before = buildClusterState({ ...facts, namespaces: [managed('team-a', 'dev'), managed('team-b', 'dev')] }, config);
+    const after = buildClusterState({ ...facts, namespaces: [managed('team-a', 'prod')], resourceQuotas: [] }, config);
+    const changes = diffClusterState(before, after).filter((c) => c.kind.startsWith('managedNamespace'));
+    expect(changes).toEqual([
+      { kind: 'managedNamespace.upsert', namespace: expect.objectContaining({ name: 'team-a' }) },
+      { kind: 'managedNamespace.delete', name: 'team-b' },
+    ]);
+    const unknown = buildClusterState({ ...facts, namespaces: undefined }, config);
+    expect(diffClusterState(before, unknown).filter((c) => c.kind.startsWith('managedNamespace'))).toEqual([]);
+  });
+});
