@@ -57,9 +57,9 @@ const rulesRouter = router({
 
 export const alertsRouter = router({
   /** Firing alerts, and the most recently resolved. */
-  list: permissionProcedure('alert.read').query(({ ctx }) => listAlerts(ctx.cp.store)),
+  list: permissionProcedure('alert.read').query(({ ctx }) => listAlerts(ctx.cp.store, ctx.principal)),
   /** The latest notifications with their attempts and last error. */
-  deliveries: permissionProcedure('alert.read').query(({ ctx }) => listDeliveries(ctx.cp.store)),
+  deliveries: permissionProcedure('alert.read').query(({ ctx }) => listDeliveries(ctx.cp.store, ctx.principal)),
   onChange: permissionProcedure('alert.read').subscription(({ ctx, signal }) => alertChanges(ctx.cp.alerts, signal)),
   channels: channelsRouter,
   rules: rulesRouter,

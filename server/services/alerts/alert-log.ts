@@ -1,7 +1,9 @@
 /** What on-call reads: alerts firing and recently resolved, and the delivery log. */
-import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, or } from 'drizzle-orm';
 import type { AlertCondition, AlertState, DeliveryEvent, DeliveryStatus } from '@/lib/alerts';
+import type { Principal } from '@/server/access/principal';
 import type { Store } from '@/server/store';
+import { visibleClustersOn } from '@/server/services/clusters/shared';
 
 const MAX_FIRING = 200;
 const RECENT_RESOLVED = 50;
@@ -17,8 +19,10 @@ export interface AlertView {
   cluster: { id: number; name: string };
 }
 
-export async function listAlerts(store: Store): Promise<{ firing: AlertView[]; resolved: AlertView[] }> {
+/** Alerts of the clusters `principal` may see. */
+export async function listAlerts(store: Store, principal: Principal): Promise<{ firing: AlertView[]; resolved: AlertView[] }> {
   const { alerts, alertRules, clusters } = store.tables;
+  const visible = visibleClustersOn(principal, alerts.clusterId);
   const query = () =>
     store.db
       .select({
@@ -37,9 +41,9 @@ export async function listAlerts(store: Store): Promise<{ firing: AlertView[]; r
       .innerJoin(alertRules, eq(alertRules.id, alerts.ruleId))
       .innerJoin(clusters, eq(clusters.id, alerts.clusterId));
   const [firing, resolved] = await Promise.all([
-    query().where(eq(alerts.state, 'firing')).orderBy(desc(alerts.firedAt), desc(alerts.id)).limit(MAX_FIRING),
+    query().where(and(eq(alerts.state, 'firing'), visible)).orderBy(desc(alerts.firedAt), desc(alerts.id)).limit(MAX_FIRING),
     query()
-      .where(and(eq(alerts.state, 'resolved'), isNotNull(alerts.resolvedAt)))
+      .where(and(eq(alerts.state, 'resolved'), isNotNull(alerts.resolvedAt), visible))
       .orderBy(desc(alerts.resolvedAt), desc(alerts.id))
       .limit(RECENT_RESOLVED),
   ]);
@@ -70,8 +74,10 @@ export interface DeliveryView {
   alert: { id: number; summary: string; clusterName: string | null } | null;
 }
 
-export async function listDeliveries(store: Store): Promise<DeliveryView[]> {
+/** Deliveries of alerts on the clusters `principal` may see, and channel tests (no alert). */
+export async function listDeliveries(store: Store, principal: Principal): Promise<DeliveryView[]> {
   const { alertDeliveries, alerts, clusters, notificationChannels } = store.tables;
+  const visible = visibleClustersOn(principal, alerts.clusterId);
   const rows = await store.db
     .select({
       id: alertDeliveries.id,
@@ -93,6 +99,7 @@ export async function listDeliveries(store: Store): Promise<DeliveryView[]> {
     .innerJoin(notificationChannels, eq(notificationChannels.id, alertDeliveries.channelId))
     .leftJoin(alerts, eq(alerts.id, alertDeliveries.alertId))
     .leftJoin(clusters, eq(clusters.id, alerts.clusterId))
+    .where(visible ? or(isNull(alertDeliveries.alertId), visible) : undefined)
     .orderBy(desc(alertDeliveries.id))
     .limit(DELIVERY_LOG);
   return rows.map((row) => ({
