@@ -426,6 +426,15 @@ describe('clusters router', () => {
       expect(events).toHaveLength(1);
     });
 
+    it('names at most five blocking workspaces and says how many more', async () => {
+      await attach({ environmentIds: [envs.dev.id, envs.prod.id] });
+      const clusterId = (await onlyCluster()).id;
+      const names = Array.from({ length: 8 }, (_, i) => `team-${i}`);
+      await write((tx) => tx.insert(tables().workspaces).values(names.map((name) => ({ clusterId, name, environmentId: envs.dev.id }))));
+      const error = await errorOf(asAdmin.clusters.updateEnvironments({ name: 'gpu-west', environmentIds: [envs.prod.id] }));
+      expect(fieldErrorsOf(error).environmentIds?.[0]).toContain('"dev" is used by workspaces team-0, team-1, team-2, team-3, team-4 and 3 more.');
+    });
+
     it('writes nothing and publishes nothing when nothing changes', async () => {
       await attach();
       await expect(asAdmin.clusters.updateEnvironments({ name: 'gpu-west', environmentIds: [envs.dev.id] })).resolves.toEqual({ changed: false });

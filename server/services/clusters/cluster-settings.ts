@@ -56,7 +56,7 @@ export async function updateClusterEnvironments(
         const blocking = removed
           .map((env) => ({ env, names: inUse.filter((ws) => ws.environmentId === env.id).map((ws) => ws.name) }))
           .filter((entry) => entry.names.length > 0)
-          .map((entry) => `"${entry.env.name}" is used by workspace${entry.names.length > 1 ? 's' : ''} ${entry.names.join(', ')}`);
+          .map((entry) => `"${entry.env.name}" is used by workspace${entry.names.length > 1 ? 's' : ''} ${someNames(entry.names)}`);
         const message = `Cannot remove: ${blocking.join('; ')}. Move or delete those workspaces first.`;
         throw new PreconditionError(message, { environmentIds: [message] });
       }
@@ -196,4 +196,10 @@ async function pushSettingsToAgent(cp: ClusterServices, cluster: ClusterRow): Pr
       ? 'reconnecting'
       : 'next-connect';
   }
+}
+
+/** The first few names and how many more: a message stays readable with 500 workspaces behind it. */
+function someNames(names: readonly string[], max = 5): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }

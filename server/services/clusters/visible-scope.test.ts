@@ -1,7 +1,8 @@
 /**
- * Today every role that may read clusters sees them all. Resource grants will narrow
- * that through `visibleScope`; this pins down that the fleet's lists, counts, facets
- * and search already obey a narrower scope, so the grants need no change here.
+ * Admins see every cluster; members only those holding a workspace they have a role on
+ * (server/access/workspace-access.test.ts tests that through real grants). This pins
+ * down, with the scope forced, that the fleet's lists, counts, facets and search obey
+ * whatever `visibleScope` answers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as Authorize from '@/server/access/authorize';
