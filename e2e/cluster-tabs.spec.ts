@@ -7,7 +7,7 @@ import type { APIRequestContext } from '@playwright/test';
 import { DEMO_FLEET, type DemoCluster } from '@/demo/fleet';
 import { SimulatedCluster } from '@/demo/simulated-cluster';
 import { DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/testing/kube-objects';
-import { E2E_PORT } from './env';
+import { E2E_MEMBER, E2E_PORT } from './env';
 import { expect, test, trpc } from './fixtures';
 import { ClusterTabsPage } from './pages/cluster-tabs-page';
 
@@ -16,6 +16,15 @@ async function environmentId(request: APIRequestContext, name: string): Promise<
   const found = environments.find((env) => env.name === name);
   if (!found) throw new Error(`no environment ${name}`);
   return found.id;
+}
+
+/** Members see a cluster only through a workspace role in it: a workspace there, and a viewer role on it. */
+async function letMemberSee(request: APIRequestContext, clusterId: number, environmentId: number): Promise<void> {
+  const workspace = await trpc<{ id: number }>(request, 'workspaces.create', { name: 'member-sees', clusterId, environmentId });
+  const users = await trpc<{ id: number; email: string }[]>(request, 'users.list', undefined, 'query');
+  const member = users.find((user) => user.email === E2E_MEMBER.email);
+  if (!member) throw new Error('no member account');
+  await trpc(request, 'workspaces.roles.grant', { id: workspace.id, userId: member.id, role: 'viewer' });
 }
 
 test.describe('the cluster page tabs', () => {
@@ -62,7 +71,9 @@ test.describe('the cluster page tabs', () => {
   test('members see no Audit tab', async ({ adminPage, memberPage }) => {
     const name = 'tabs-member-e2e';
     const request = adminPage.context().request;
-    await trpc(request, 'clusters.attach', { name, provider: 'generic', region: 'dc-1', environmentIds: [await environmentId(request, 'dev')] });
+    const dev = await environmentId(request, 'dev');
+    const { cluster: attached } = await trpc<{ cluster: { id: number } }>(request, 'clusters.attach', { name, provider: 'generic', region: 'dc-1', environmentIds: [dev] });
+    await letMemberSee(request, attached.id, dev);
     const cluster = new ClusterTabsPage(memberPage, name);
     await cluster.goto();
     await expect(cluster.tab('Nodes')).toBeVisible();

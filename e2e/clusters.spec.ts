@@ -1,7 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { E2E_DIR } from './env';
+import { E2E_DIR, E2E_MEMBER } from './env';
 import { expect, test, trpc } from './fixtures';
 import { AttachClusterPage, ClusterPage, FleetPage } from './pages/clusters-pages';
 
@@ -210,11 +210,27 @@ test.describe('the cluster page', () => {
   });
 });
 
+/** Members see a cluster only through a workspace role in it: a workspace there, and a viewer role on it. */
+async function letMemberSee(request: APIRequestContext, clusterId: number, environmentId: number): Promise<void> {
+  const workspace = await trpc<{ id: number }>(request, 'workspaces.create', { name: 'member-sees', clusterId, environmentId });
+  const users = await trpc<{ id: number; email: string }[]>(request, 'users.list', undefined, 'query');
+  const member = users.find((user) => user.email === E2E_MEMBER.email);
+  if (!member) throw new Error('no member account');
+  await trpc(request, 'workspaces.roles.grant', { id: workspace.id, userId: member.id, role: 'viewer' });
+}
+
 test.describe('members', () => {
-  test('see the fleet and a cluster, but no attach, rotate or detach controls', async ({ adminPage, memberPage }) => {
+  test('see a cluster they hold a workspace role in, but no attach, rotate or detach controls', async ({ adminPage, memberPage }) => {
     const name = 'member-view-e2e';
     const request = adminPage.context().request;
-    await trpc(request, 'clusters.attach', { name, provider: 'aws-eks', region: 'us-east-1', environmentIds: [await environmentId(request, 'dev')] });
+    const dev = await environmentId(request, 'dev');
+    const { cluster: attached } = await trpc<{ cluster: { id: number } }>(request, 'clusters.attach', {
+      name,
+      provider: 'aws-eks',
+      region: 'us-east-1',
+      environmentIds: [dev],
+    });
+    await letMemberSee(request, attached.id, dev);
 
     const fleet = new FleetPage(memberPage);
     await fleet.goto();
