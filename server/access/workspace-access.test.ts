@@ -74,7 +74,10 @@ describe('workspace roles decide what a member sees and may do', () => {
     expect(envs.map((env) => [env.name, env.clusterCount, env.workspaceCount])).toEqual([['dev', 1, 1], ['prod', 0, 0]]);
 
     await expect(h.asMember.workspaces.get({ clusterName: 'dev-cluster', name: 'team-a' })).resolves.toMatchObject({ id: ids.seen });
-    await expect(h.asMember.clusters.get({ name: 'dev-cluster' })).resolves.toMatchObject({ cluster: { name: 'dev-cluster' } });
+    const clusterPage = await h.asMember.clusters.get({ name: 'dev-cluster' });
+    expect(clusterPage.cluster.name).toBe('dev-cluster');
+    expect(clusterPage.workspaces.map((w) => w.name)).toEqual(['team-a']);
+    expect((await h.asAdmin.clusters.get({ name: 'dev-cluster' })).workspaces.map((w) => w.name)).toEqual(['team-a', 'team-b']);
     await expect(h.asMember.workspaces.formOptions({ clusterId: ids.devCluster })).resolves.toMatchObject({ cluster: { name: 'dev-cluster' } });
     await expect(h.asMember.workspaces.list({ clusterId: ids.devCluster })).resolves.toMatchObject({ total: 1 });
   });

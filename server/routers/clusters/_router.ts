@@ -62,7 +62,7 @@ export const clustersRouter = router({
   overview: readClusters.query(({ ctx }) => fleetOverview(ctx.cp.store.db, ctx.principal)),
 
   /** One cluster's page: settings, environments, addons desired vs reported, preflight, node pools. */
-  get: onCluster('cluster.read', clusterRef).query(({ ctx, input }) => getClusterDetail(ctx.cp.store.db, input.name)),
+  get: onCluster('cluster.read', clusterRef).query(({ ctx, input }) => getClusterDetail(ctx.cp.store.db, ctx.principal, input.name)),
 
   /** The attach page's live panel: status, versions, counts and preflight, not the whole page. */
   attachStatus: onCluster('cluster.read', clusterRef).query(({ ctx, input }) => getAttachStatus(ctx.cp.store.db, input.name)),

@@ -19,6 +19,8 @@ import {
 } from '@/lib/prerequisites';
 import { connectionOf } from '@/server/services/cluster-status';
 import { tablesOf, type Db } from '@/server/store';
+import { visibleScope } from '@/server/access/authorize';
+import type { Principal } from '@/server/access/principal';
 import { clusterEnvironmentRows, clusterWorkspaces, findClusterByName } from '@/server/services/clusters/shared';
 
 export interface ClusterAddonView extends AddonStateView {
@@ -110,14 +112,18 @@ async function activeTokenOf(db: Db, clusterId: number) {
   return token ?? null;
 }
 
-export async function getClusterDetail(db: Db, name: string) {
+/** One cluster's page; its workspaces are only those `principal` may see. */
+export async function getClusterDetail(db: Db, principal: Principal, name: string) {
   const cluster = await findClusterByName(db, name);
+  const workspaceScope = visibleScope(principal, 'workspace');
   const [report, nodePools, token, environments, workspaces] = await Promise.all([
     clusterReport(db, cluster.id),
     nodePoolsOf(db, cluster.id),
     activeTokenOf(db, cluster.id),
     clusterEnvironmentRows(db, cluster.id),
-    clusterWorkspaces(db, cluster.id),
+    clusterWorkspaces(db, cluster.id).then((rows) =>
+      workspaceScope.kind === 'all' ? rows : rows.filter((row) => workspaceScope.ids.includes(row.id)),
+    ),
   ]);
   const detected = report ? report.components : null;
   const preflight = report?.snapshotAt ? report.preflight : null;
