@@ -82,28 +82,44 @@ export class WorkspaceWriter {
 
   async apply(params: ApplyParams): Promise<ApplyResult> {
     const { name } = params;
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.readNamespace(name);
-      if (current && !isManaged(current)) return { outcome: 'foreign', message: foreignMessage(name) };
-      if (current?.metadata?.deletionTimestamp) {
-        throw new Error(`namespace "${name}" is being deleted in the cluster; apply again once it is gone`);
-      }
-      const { labels, annotations } = mergedMetadata(current, params);
-      try {
+    // A new workspace is the common case: create first (one request) and read only if it exists.
+    const created = await this.createNamespace(params);
+    if (!created) {
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.readNamespace(name);
         if (!current) {
-          await this.core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } } });
-        } else if (!sameMap(current.metadata?.labels, labels) || !sameMap(current.metadata?.annotations, annotations)) {
+          if (await this.createNamespace(params)) break;
+          continue;
+        }
+        if (!isManaged(current)) return { outcome: 'foreign', message: foreignMessage(name) };
+        if (current.metadata?.deletionTimestamp) {
+          throw new Error(`namespace "${name}" is being deleted in the cluster; apply again once it is gone`);
+        }
+        const { labels, annotations } = mergedMetadata(current, params);
+        if (sameMap(current.metadata?.labels, labels) && sameMap(current.metadata?.annotations, annotations)) break;
+        try {
           // resourceVersion from the read: a concurrent change makes this a 409, and we read again.
           await this.core.replaceNamespace({ name, body: { ...current, metadata: { ...current.metadata, labels, annotations } } });
+          break;
+        } catch (err) {
+          if (httpStatusOf(err) !== 409 || attempt >= REPLACE_ATTEMPTS) throw err;
         }
-        break;
-      } catch (err) {
-        // Created by someone else since our read (409 AlreadyExists), or changed (409 Conflict): decide again.
-        if (httpStatusOf(err) !== 409 || attempt >= REPLACE_ATTEMPTS) throw err;
       }
     }
-    await this.applyQuota(name, params.quota);
+    await this.applyQuota(name, params.quota, created);
     return { outcome: 'applied' };
+  }
+
+  /** Creates the namespace; false when one of that name exists already (409). */
+  private async createNamespace(params: ApplyParams): Promise<boolean> {
+    const { labels, annotations } = mergedMetadata(undefined, params);
+    try {
+      await this.core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: params.name, labels, annotations } } });
+      return true;
+    } catch (err) {
+      if (httpStatusOf(err) === 409) return false;
+      throw err;
+    }
   }
 
   async remove(name: string): Promise<RemoveResult> {
@@ -129,12 +145,15 @@ export class WorkspaceWriter {
   }
 
   /** Creates or replaces `fleetdeck-quota` in a namespace Fleetdeck manages (null: emptied). */
-  private async applyQuota(namespace: string, hard: Record<string, string> | null): Promise<void> {
+  private async applyQuota(namespace: string, hard: Record<string, string> | null, namespaceIsNew: boolean): Promise<void> {
     let current: V1ResourceQuota | undefined;
-    try {
-      current = await this.core.readNamespacedResourceQuota({ name: QUOTA_NAME, namespace });
-    } catch (err) {
-      if (httpStatusOf(err) !== 404) throw err;
+    // A namespace created a moment ago holds no quota: nothing to read.
+    if (!namespaceIsNew) {
+      try {
+        current = await this.core.readNamespacedResourceQuota({ name: QUOTA_NAME, namespace });
+      } catch (err) {
+        if (httpStatusOf(err) !== 404) throw err;
+      }
     }
     // No quota: an existing one is emptied (limits nothing) rather than deleted, so the
     // agent's ClusterRole needs delete on namespaces only.

@@ -36,7 +36,7 @@ export interface WorkspaceReconcilerOptions {
   log: Logger;
   /** How often every cluster with pending work is looked at, events aside. Default 60 s. */
   sweepMs?: number;
-  /** Clusters worked on at once. Default 8. */
+  /** Clusters worked on at once. Default 16. */
   maxConcurrentClusters?: number;
   /** Calls in flight to one agent. Default 4. */
   callsPerCluster?: number;
@@ -89,7 +89,7 @@ function outcomeOfError(error: unknown): Outcome {
 export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): WorkspaceReconciler {
   const { store, bus, gateway } = options;
   const log = options.log.child({ component: 'workspace-sync' });
-  const maxClusters = options.maxConcurrentClusters ?? 8;
+  const maxClusters = options.maxConcurrentClusters ?? 16;
   const callsPerCluster = options.callsPerCluster ?? 4;
   const deadlineMs = options.callDeadlineMs ?? 15_000;
   const { workspaces } = store.tables;

@@ -248,6 +248,8 @@ describe('workspaces reconciled through the agent', () => {
     expect(failed.appliedGeneration).toBe(0);
     expect(namespace('ml-team')).toEqual(theirs);
     expect(quota('ml-team')).toBeUndefined();
+    // The create the agent tries first is refused by the API server (409 AlreadyExists) and changes nothing;
+    // nothing is replaced, patched or deleted in the namespace, and no quota is put in it.
     const writes = kube.requests.filter((r) => r.method !== 'GET' && r.path.includes('ml-team'));
     expect(writes).toEqual([]);
 
