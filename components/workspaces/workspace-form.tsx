@@ -20,10 +20,15 @@ import {
   type TolerationRow,
   type WorkspaceFormValues,
 } from '@/components/workspaces/workspace-form-values';
-import { createWorkspaceInput, updateWorkspaceInput, type CreateWorkspaceInput, type UpdateWorkspaceInput } from '@/lib/schemas/workspace';
+import {
+  createWorkspaceInput,
+  updateWorkspaceInput,
+  WORKSPACE_NAME_RULE,
+  type CreateWorkspaceInput,
+  type UpdateWorkspaceInput,
+} from '@/lib/schemas/workspace';
 import { TAINT_EFFECTS, TOLERATION_OPERATORS, workspaceFqn } from '@/lib/workspaces';
 
-export const WORKSPACE_NAME_HINT = '3–32 characters: lower-case letters, digits and -, starting with a letter. Unique within its cluster.';
 export const TOLERATIONS_APPLY_TO =
   'Tolerations apply to every job submitted to this workspace: its pods may then run on nodes carrying the matching taints (GPU nodes are often tainted so that only GPU jobs land there).';
 
@@ -107,7 +112,7 @@ export function WorkspaceForm(props: Props) {
       <div className="grid gap-4 sm:grid-cols-2">
         {props.mode === 'create' ? (
           <>
-            <Field label="Workspace name" required errors={fieldErrors.name} hint={WORKSPACE_NAME_HINT}>
+            <Field label="Workspace name" required errors={fieldErrors.name} hint={WORKSPACE_NAME_RULE}>
               {(c) => <Input {...c} value={values.name} autoComplete="off" onChange={(e) => set('name', e.target.value)} autoFocus />}
             </Field>
             <Field label="Cluster" required errors={fieldErrors.clusterId} hint="The workspace is a namespace in this cluster.">
