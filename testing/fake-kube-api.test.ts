@@ -122,6 +122,24 @@ describe('FakeKubeApi, driven by the real @kubernetes/client-node', () => {
     });
     await expect(core.readNamespace({ name: 'missing' })).rejects.toMatchObject({ code: 404 });
   });
+
+  it('replaces a namespace (409 Conflict on a stale resourceVersion, 404 when absent) and deletes it with what it holds', async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const created = await core.createNamespace({ body: { metadata: { name: 'team-b', labels: { a: '1' } } } });
+    const replaced = await core.replaceNamespace({ name: 'team-b', body: { ...created, metadata: { ...created.metadata, labels: { a: '2' } } } });
+    expect(replaced.metadata?.labels).toEqual({ a: '2' });
+    const stale = core.replaceNamespace({ name: 'team-b', body: { ...created, metadata: { ...created.metadata, labels: { a: '3' } } } });
+    await expect(stale).rejects.toMatchObject({ code: 409 });
+    await expect(stale.catch((e: ApiException<string>) => JSON.parse(e.body) as { reason: string })).resolves.toMatchObject({ reason: 'Conflict' });
+    await expect(core.replaceNamespace({ name: 'nope', body: { metadata: { name: 'nope' } } })).rejects.toMatchObject({ code: 404 });
+
+    await core.createNamespacedResourceQuota({ namespace: 'team-b', body: { metadata: { name: 'q' }, spec: { hard: { cpu: '2' } } } });
+    kube.setQuotaUsed('team-b', 'q', { cpu: '1' });
+    expect((await core.readNamespacedResourceQuota({ name: 'q', namespace: 'team-b' })).status).toEqual({ hard: { cpu: '2' }, used: { cpu: '1' } });
+    await core.deleteNamespace({ name: 'team-b' });
+    await expect(core.readNamespacedResourceQuota({ name: 'q', namespace: 'team-b' })).rejects.toMatchObject({ code: 404 });
+    await expect(core.deleteNamespace({ name: 'team-b' })).rejects.toMatchObject({ code: 404 });
+  });
 });
 
 describe('parseLabelSelector', () => {
