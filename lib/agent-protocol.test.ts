@@ -86,3 +86,27 @@ describe('Prometheus results', () => {
     expect(agentMethods['prometheus.queryRange'].result.safeParse({ resultType: 'vector', result: [] }).success).toBe(false);
   });
 });
+
+describe('workspaces in the protocol', () => {
+  const state = { nodes: [], namespaces: [], storageClasses: [], ingressClasses: [], components: [], preflight: [], warnings: [] };
+  const managed = { name: 'team-a', labels: { 'app.kubernetes.io/managed-by': 'fleetdeck' }, annotations: {}, quota: { hard: { cpu: '2' }, used: { cpu: '1' } } };
+
+  it('a snapshot without managed namespaces (an older agent) still parses; one with them keeps them', () => {
+    expect(agentFrame.safeParse({ type: 'snapshot', state }).success).toBe(true);
+    const parsed = agentFrame.parse({ type: 'snapshot', state: { ...state, managedNamespaces: [managed] } });
+    expect(parsed.type === 'snapshot' && parsed.state.managedNamespaces).toEqual([managed]);
+  });
+
+  it('deltas carry managed namespaces one by one', () => {
+    const delta = { type: 'delta', changes: [{ kind: 'managedNamespace.upsert', namespace: managed }, { kind: 'managedNamespace.delete', name: 'team-b' }] };
+    expect(agentFrame.safeParse(delta).success).toBe(true);
+  });
+
+  it('workspace.apply takes a generation and answers applied or foreign', () => {
+    const params = { name: 'team-a', labels: {}, annotations: {}, quota: null, generation: 3 };
+    expect(agentMethods['workspace.apply'].params.safeParse(params).success).toBe(true);
+    expect(agentMethods['workspace.apply'].params.safeParse({ ...params, generation: -1 }).success).toBe(false);
+    expect(agentMethods['workspace.apply'].result.safeParse({ outcome: 'foreign', message: 'not ours' }).success).toBe(true);
+    expect(agentMethods['workspace.remove'].result.safeParse({ outcome: 'deleted' }).success).toBe(false);
+  });
+});
