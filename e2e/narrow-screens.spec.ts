@@ -11,6 +11,8 @@ test.use({ viewport: { width: 390, height: 844 } });
 
 /** 35 characters, the longest cluster name allowed. */
 const CLUSTER = 'narrow-screen-cluster-35-characters';
+/** 32 characters, the longest workspace name allowed: its FQN is 68 characters. */
+const WORKSPACE = 'narrow-screen-workspace-32-chars';
 /** A 254-character address, the longest the schema allows. */
 const LONG_EMAIL = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(56)}.test`;
 
@@ -32,6 +34,12 @@ test.describe('narrow screens (390 px)', () => {
     if (clusters.total === 0) {
       await trpc(request, 'clusters.attach', { name: CLUSTER, provider: 'aws-eks', region: 'us-east-1', environmentIds: environments.map((env) => env.id) });
     }
+    const cluster = (await trpc<{ rows: { id: number; name: string }[] }>(request, 'clusters.list', { search: CLUSTER }, 'query')).rows[0];
+    const workspaces = await trpc<{ total: number }>(request, 'workspaces.list', { search: `${CLUSTER}:${WORKSPACE}` }, 'query');
+    if (cluster && workspaces.total === 0) {
+      const prod = environments.find((env) => env.name === 'prod') ?? environments[0];
+      await trpc(request, 'workspaces.create', { name: WORKSPACE, clusterId: cluster.id, environmentId: prod?.id, labels: { team: 'ml' } });
+    }
     const users = await trpc<{ email: string }[]>(request, 'users.list', undefined, 'query');
     if (!users.some((user) => user.email === LONG_EMAIL)) {
       await trpc(request, 'users.create', { email: LONG_EMAIL, name: 'N'.repeat(100), role: 'member', password: 'a-long-enough-password' });
@@ -50,6 +58,9 @@ test.describe('narrow screens (390 px)', () => {
       ['/audit', 'Audit trail'],
       ['/settings', 'Settings'],
       ['/workspaces', 'Workspaces'],
+      ['/workspaces/new', 'New workspace'],
+      [`/workspaces/${CLUSTER}/${WORKSPACE}`, WORKSPACE],
+      [`/clusters/${CLUSTER}/workspaces`, CLUSTER],
       ['/ml-repos', 'ML Repos'],
       ['/gpu-fleet', 'GPU Fleet'],
     ];
@@ -76,6 +87,19 @@ test.describe('narrow screens (390 px)', () => {
     await nav.getByRole('link', { name: 'Environments' }).click();
     await expect(adminPage).toHaveURL(/\/environments$/);
     await expect(nav.getByRole('link', { name: 'Environments' })).toBeHidden();
+  });
+
+  test('workspaces are cards: the 68-character FQN wraps, its copy button and the Sync line stay on screen', async ({ adminPage }) => {
+    const fqn = `${CLUSTER}:${WORKSPACE}`;
+    await adminPage.goto(`/workspaces?q=${encodeURIComponent(fqn)}`);
+    const copy = adminPage.getByRole('button', { name: `Copy ${fqn}`, exact: true });
+    await copy.scrollIntoViewIfNeeded();
+    await expect(copy).toBeInViewport();
+    const sync = adminPage.getByRole('cell').filter({ hasText: 'Pending' }).first();
+    await sync.scrollIntoViewIfNeeded();
+    await expect(sync).toBeInViewport();
+    expect(await sync.evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe('"Sync"');
+    await expectNoSidewaysScroll(adminPage, '/workspaces with a 68-character FQN');
   });
 
   test('a 254-character email keeps the Users table usable: cut with a tooltip, actions reachable', async ({ adminPage }) => {
