@@ -100,12 +100,20 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
   const queued: number[] = [];
   const queuedSet = new Set<number>();
   const passes = new Set<Promise<void>>();
+  /**
+   * Clusters that may have Pending or Deleting workspaces, so that 2,000 agents
+   * reconnecting at once cost no query for the clusters with nothing to do. Loaded at
+   * start and by every sweep; until the first load, every ready agent is looked at.
+   */
+  const withWork = new Set<number>();
+  let withWorkLoaded = false;
   let idleWaiters: Array<() => void> = [];
 
   const publish = (clusterId: number, workspaceId: number, status: string) =>
     bus.publish({ type: 'sync.statusChanged', clusterId, resource: 'workspace', resourceId: String(workspaceId), status });
 
-  const apply = async (row: WorkspaceSpecRow): Promise<void> => {
+  /** Applies one workspace; false when it is left Pending to retry. */
+  const apply = async (row: WorkspaceSpecRow): Promise<boolean> => {
     const generation = row.desiredGeneration;
     const desired = desiredNamespace(row);
     let outcome: Outcome;
@@ -120,7 +128,7 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
     } catch (error) {
       outcome = outcomeOfError(error);
     }
-    if (outcome.kind === 'retry') return;
+    if (outcome.kind === 'retry') return false;
     const now = new Date();
     const status = await store.transaction(async (tx) => {
       const t = tablesOf(tx).workspaces;
@@ -146,9 +154,11 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
     });
     if (status) publish(row.clusterId, row.id, status);
     if (outcome.kind === 'failed') log.info('workspace apply failed', { workspaceId: row.id, clusterId: row.clusterId, reason: outcome.message });
+    return true;
   };
 
-  const remove = async (row: WorkspaceSpecRow): Promise<void> => {
+  /** Removes one workspace's namespace and row; false when it is left to retry. */
+  const remove = async (row: WorkspaceSpecRow): Promise<boolean> => {
     let outcome: Outcome;
     try {
       await gateway.agentClient(row.clusterId).call('workspace.remove', { name: row.name }, { deadlineMs });
@@ -157,7 +167,7 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
     } catch (error) {
       outcome = outcomeOfError(error);
     }
-    if (outcome.kind === 'retry') return;
+    if (outcome.kind === 'retry') return false;
     const gone = await store.transaction(async (tx) => {
       const t = tablesOf(tx).workspaces;
       if (outcome.kind === 'done') {
@@ -169,6 +179,7 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
       return false;
     });
     publish(row.clusterId, row.id, gone ? 'deleted' : 'deleting');
+    return gone;
   };
 
   /** One pass over a cluster's pending work; true when there may be more. */
@@ -176,19 +187,24 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
     if (!gateway.isConnected(clusterId)) return false;
     const rows = await selectWorkspaceSpecs(store.db, clusterId, { states: ['pending', 'deleting'], limit: PASS_BATCH });
     let next = 0;
+    let unsettled = 0;
     const lane = async () => {
       while (!stopped && next < rows.length) {
         const row = rows[next++];
         if (!row) break;
         try {
-          await (row.syncState === 'deleting' ? remove(row) : apply(row));
+          if (!(await (row.syncState === 'deleting' ? remove(row) : apply(row)))) unsettled++;
         } catch (error) {
+          unsettled++;
           log.error('workspace reconcile failed', { workspaceId: row.id, clusterId, error: errorMessage(error) });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(callsPerCluster, rows.length) }, lane));
-    return rows.length === PASS_BATCH && gateway.isConnected(clusterId);
+    const more = rows.length === PASS_BATCH;
+    if (unsettled === 0 && !more && !stopped) withWork.delete(clusterId);
+    else withWork.add(clusterId);
+    return more && gateway.isConnected(clusterId);
   };
 
   const settleIfIdle = () => {
@@ -246,16 +262,26 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
       .selectDistinct({ clusterId: workspaces.clusterId })
       .from(workspaces)
       .where(or(eq(workspaces.syncState, 'pending'), eq(workspaces.syncState, 'deleting')));
+    for (const { clusterId } of rows) withWork.add(clusterId);
+    withWorkLoaded = true;
     for (const { clusterId } of rows) if (gateway.isConnected(clusterId)) request(clusterId);
   };
 
   const unsubscribes = [
-    bus.subscribe('workspace.changed', (event) => request(event.clusterId)),
-    bus.subscribe('agent.sessionReady', (event) => request(event.clusterId)),
+    bus.subscribe('workspace.changed', (event) => {
+      withWork.add(event.clusterId);
+      request(event.clusterId);
+    }),
+    bus.subscribe('agent.sessionReady', (event) => {
+      if (!withWorkLoaded || withWork.has(event.clusterId)) request(event.clusterId);
+    }),
   ];
-  const timer = setInterval(() => {
-    sweep().catch((error: unknown) => log.error('workspace sweep failed', { error: errorMessage(error) }));
-  }, options.sweepMs ?? 60_000);
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweepNow = () => {
+    sweeping = sweep().catch((error: unknown) => log.error('workspace sweep failed', { error: errorMessage(error) }));
+  };
+  sweepNow();
+  const timer = setInterval(sweepNow, options.sweepMs ?? 60_000);
   timer.unref();
 
   return {
@@ -271,7 +297,7 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
       for (const unsubscribe of unsubscribes) unsubscribe();
       queued.length = 0;
       queuedSet.clear();
-      await Promise.all([...passes]);
+      await Promise.all([...passes, sweeping]);
       settleIfIdle();
     },
   };
