@@ -104,13 +104,13 @@ describe('alerts', () => {
       await settle();
     }
     expect(receiver.requests).toHaveLength(1);
-    expect((await h.asMember.alerts.list()).firing.map((alert) => alert.cluster.name)).toEqual(['gpu-west']);
+    expect((await h.asAdmin.alerts.list()).firing.map((alert) => alert.cluster.name)).toEqual(['gpu-west']);
 
     await setCluster(id, { status: 'connected', disconnectedAt: null, connectedAt: now });
     await settle();
     expect(receiver.requests).toHaveLength(2);
     expect(receiver.requests[1]!.body).toMatchObject({ event: 'resolved', alert: { state: 'resolved', resolvedAt: now.toISOString() } });
-    const listed = await h.asMember.alerts.list();
+    const listed = await h.asAdmin.alerts.list();
     expect(listed.firing).toHaveLength(0);
     expect(listed.resolved.map((alert) => alert.cluster.name)).toEqual(['gpu-west']);
     expect((await deliveries()).map((d) => [d.event, d.status, d.attempts])).toEqual([
