@@ -43,7 +43,7 @@ function UsageLink({ count, href, noun, envName }: { count: number; href: string
     <Link
       href={href}
       aria-label={`${plural(count, noun, `${noun}s`)} in ${envName}`}
-      className="tabular-nums text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+      className="tabular-nums text-indigo-700 underline underline-offset-2 dark:text-indigo-300"
     >
       {count.toLocaleString('en-US')}
     </Link>
