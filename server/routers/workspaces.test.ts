@@ -178,11 +178,21 @@ describe('workspaces router', () => {
       expect(await auditOf('workspace.reapply')).toHaveLength(1);
     });
 
-    it('delete of a never-applied workspace removes the row at once', async () => {
+    it('delete of a never-applied workspace removes the row at once, unless a connected agent may be applying it', async () => {
       const created = await create();
       expect(await h.asAdmin.workspaces.delete({ id: created.id })).toEqual({ removed: 'now' });
       expect(await workspaceRows()).toEqual([]);
       expect(await auditOf('workspace.delete')).toHaveLength(1);
+
+      const clusterId = cluster.get('dev-cluster')!;
+      const setStatus = (status: 'connected' | 'disconnected') =>
+        h.store.transaction((tx) => tx.update(tables().clusters).set({ status }).where(eq(tables().clusters.id, clusterId)));
+      await setStatus('disconnected');
+      expect(await h.asAdmin.workspaces.delete({ id: (await create()).id })).toEqual({ removed: 'now' });
+      await setStatus('connected');
+      const inFlight = await create();
+      expect(await h.asAdmin.workspaces.delete({ id: inFlight.id })).toEqual({ removed: 'afterSync' });
+      expect(await workspaceRows()).toMatchObject([{ id: inFlight.id, syncState: 'deleting', desiredGeneration: 2 }]);
     });
 
     it('delete of an applied production workspace needs its FQN, then waits as deleting for the agent', async () => {

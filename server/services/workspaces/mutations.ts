@@ -120,9 +120,9 @@ export async function updateWorkspace(cp: WorkspaceServices, actor: Actor, input
 
 /**
  * A production workspace needs its FQN typed. The row waits as `deleting` for the agent
- * to remove the namespace (the reconciler then removes the row); when nothing was ever
- * applied in the cluster (it never connected, or no generation was confirmed) there is
- * no namespace of ours to remove, and the row goes at once.
+ * to remove the namespace (the reconciler then removes the row). When nothing of ours can
+ * be in the cluster (it never connected, or no generation was ever confirmed and no agent
+ * is connected to be applying one) the row goes at once.
  */
 export async function deleteWorkspace(
   cp: WorkspaceServices,
@@ -143,7 +143,10 @@ export async function deleteWorkspace(
       target: { type: 'workspace', id: workspace.id, label: fqn },
       before: auditableWorkspace(workspace, env?.name ?? String(workspace.environmentId)),
     };
-    if (cluster.status === 'awaiting_agent' || workspace.appliedGeneration === 0) {
+    // With an agent connected, an apply of a never-confirmed generation may be under way:
+    // the agent removes whatever it made. Otherwise nothing of ours is in the cluster.
+    const agentConnected = cluster.status === 'connected' || cluster.status === 'degraded';
+    if (cluster.status === 'awaiting_agent' || (workspace.appliedGeneration === 0 && !agentConnected)) {
       await tx.delete(workspaces).where(eq(workspaces.id, workspace.id));
       await recordAudit(tx, actor, audit);
       return { clusterId: cluster.id, removed: 'now' as const };
