@@ -133,3 +133,63 @@ describe('access matrix: signed out, member, admin', () => {
     }
   }
 });
+
+/**
+ * Clusters and workspaces are decided on the resource too: a member holds nothing on
+ * them without a workspace role. Every procedure on a cluster or workspace is called here
+ * as a member without any role, with an input that passes its schema; each must answer
+ * FORBIDDEN. A new such procedure fails until it is given an input below.
+ */
+describe('access on clusters and workspaces: a member without a workspace role', () => {
+  let harness: RouterHarness;
+  beforeAll(async () => {
+    harness = await routerHarness();
+  });
+  afterAll(() => harness?.cp.close());
+
+  const VALID_INPUTS: Record<string, unknown> = {
+    'clusters.get': { name: 'some-cluster' },
+    'clusters.attachStatus': { name: 'some-cluster' },
+    'clusters.connectionHistory': { name: 'some-cluster' },
+    'clusters.nodes': { name: 'some-cluster' },
+    'clusters.updateSettings': { name: 'some-cluster' },
+    'clusters.updateEnvironments': { name: 'some-cluster', environmentIds: [1] },
+    'clusters.updateAddons': { name: 'some-cluster', addons: {} },
+    'clusters.rotateToken': { name: 'some-cluster' },
+    'clusters.detach': { name: 'some-cluster', confirmName: 'some-cluster' },
+    'clusters.onChange': { name: 'some-cluster' },
+    'workspaces.list': { clusterId: 1 },
+    'workspaces.get': { clusterName: 'some-cluster', name: 'some-workspace' },
+    'workspaces.formOptions': { clusterId: 1 },
+    'workspaces.update': { id: 1, environmentId: 1 },
+    'workspaces.delete': { id: 1 },
+    'workspaces.reapply': { id: 1 },
+    'workspaces.roles.list': { id: 1 },
+    'workspaces.roles.grant': { id: 1, userId: 1, role: 'viewer' },
+    'workspaces.roles.revoke': { id: 1, userId: 1 },
+  };
+
+  const scoped = procedures.filter(([, p]) => p._def.meta?.resource === 'cluster' || p._def.meta?.resource === 'workspace');
+
+  it('finds them', () => expect(scoped.length).toBeGreaterThan(10));
+
+  it.each(scoped)('%s → FORBIDDEN', async (path) => {
+    expect(Object.keys(VALID_INPUTS), `${path}: add an input that passes its schema to VALID_INPUTS`).toContain(path);
+    const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], harness.asMember);
+    let code: string | null = null;
+    try {
+      const result = await (fn as (input: unknown) => Promise<unknown>)(VALID_INPUTS[path]);
+      if (result && typeof result === 'object' && Symbol.asyncIterator in result) {
+        const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+        try {
+          await iterator.next();
+        } finally {
+          await iterator.return?.();
+        }
+      }
+    } catch (error) {
+      code = error instanceof TRPCError ? error.code : String(error);
+    }
+    expect(code).toBe('FORBIDDEN');
+  });
+});
