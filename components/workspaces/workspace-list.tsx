@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { useCan } from '@/components/auth/session-context';
 import { clusterTabHref } from '@/components/clusters/cluster-tabs';
 import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { Button } from '@/components/ui/button';
@@ -35,7 +36,7 @@ const PAGE_SIZE = 25;
 /** The cluster filter offers the first this-many clusters by name; more is a fleet for the search box. */
 const CLUSTER_CHOICES = 100;
 
-function columns(showCluster: boolean): Column<WorkspaceRow>[] {
+function columns(showCluster: boolean, showActions: boolean): Column<WorkspaceRow>[] {
   const all: (Column<WorkspaceRow> | false)[] = [
     {
       id: 'name',
@@ -74,7 +75,7 @@ function columns(showCluster: boolean): Column<WorkspaceRow>[] {
         </span>
       ),
     },
-    {
+    showActions && {
       id: 'actions',
       header: 'Actions',
       align: 'right',
@@ -94,6 +95,7 @@ export function WorkspaceList({ fixedCluster, emptyAction }: { fixedCluster?: { 
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
+  const canCreate = useCan('workspace.create');
   const query = parseWorkspaceQuery(new URLSearchParams(params.toString()));
   if (fixedCluster) query.cluster = fixedCluster.name;
 
@@ -211,12 +213,14 @@ export function WorkspaceList({ fixedCluster, emptyAction }: { fixedCluster?: { 
           />
         ) : (
           <EmptyState title={fixedCluster ? `No workspaces in ${fixedCluster.name} yet` : 'No workspaces yet'} action={emptyAction}>
-            A workspace is a namespace in one cluster, tagged with one of the cluster’s environments.
+            {canCreate
+              ? 'A workspace is a namespace in one cluster, tagged with one of the cluster’s environments.'
+              : 'Workspaces you hold a role on appear here; an admin or a workspace admin gives you one.'}
           </EmptyState>
         )
       ) : (
         <>
-          <DataTable label="Workspaces" columns={columns(!fixedCluster)} rows={list.data.rows} rowKey={(w) => w.id} />
+          <DataTable label="Workspaces" columns={columns(!fixedCluster, list.data.rows.some((w) => w.can['workspace.delete']))} rows={list.data.rows} rowKey={(w) => w.id} />
           <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
             <p className="text-zinc-600 dark:text-zinc-400" aria-live="polite">
               {countOf(list.data.total, 'workspace')}
