@@ -122,6 +122,10 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     maxTransactionMs: options.maxTransactionMs,
     onCommitted(chunk) {
       if (chunk.changed.length > 0) bus.publish({ type: 'cluster.changed', clusterIds: chunk.changed });
+      // Drift found or cleared, quota use moved: the workspace views refetch.
+      for (const { clusterId, workspaceIds } of chunk.workspaces ?? []) {
+        for (const id of workspaceIds) bus.publish({ type: 'sync.statusChanged', clusterId, resource: 'workspace', resourceId: String(id), status: 'reported' });
+      }
       for (const { clusterId, sessionId } of chunk.snapshots) {
         const session = sessions.get(sessionId);
         // Only a session still serving its cluster is ready; a replaced one's snapshot is history.

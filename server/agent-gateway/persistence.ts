@@ -72,6 +72,8 @@ export interface CommittedChunk {
   /** Clusters whose `lastSeenAt` alone moved. */
   seen: number;
   nodeRows: number;
+  /** Workspaces whose drift or quota use an agent's report moved, by cluster; absent when none. */
+  workspaces?: { clusterId: number; workspaceIds: number[] }[];
   /** Connection history rows added. */
   connectionEvents: number;
   durationMs: number;
@@ -242,14 +244,16 @@ export class ClusterStateWriter {
           }
           applied++;
           let changed: boolean;
+          const workspaceIds: number[] = [];
           try {
             // Nested: a savepoint, so this cluster's failure leaves the others' rows.
-            changed = await store.transaction((savepoint) => applyClusterOps(savepoint, clusterId, ops, now));
+            changed = await store.transaction((savepoint) => applyClusterOps(savepoint, clusterId, ops, now, workspaceIds));
           } catch (error) {
             log.error('could not store agent state; dropped this batch for the cluster', { clusterId, error: errorMessage(error) });
             continue;
           }
           if (changed && !withHistory.has(clusterId)) done.changed.push(clusterId);
+          if (workspaceIds.length > 0) (done.workspaces ??= []).push({ clusterId, workspaceIds });
           done.nodeRows += nodeRowsOf(ops);
           const snapshot = ops.findLast((op) => op.kind === 'snapshot');
           if (snapshot) done.snapshots.push({ clusterId, sessionId: snapshot.sessionId });

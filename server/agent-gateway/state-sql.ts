@@ -62,7 +62,14 @@ type ClusterPatch = Partial<
  * The `clusters` row is written once at the end, with everything the ops set (a flush
  * of 2,000 reconnecting agents is mostly connect + snapshot: one update, not three).
  */
-export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly ClusterStateOp[], now = new Date()): Promise<boolean> {
+export async function applyClusterOps(
+  tx: Db,
+  clusterId: number,
+  ops: readonly ClusterStateOp[],
+  now = new Date(),
+  /** Told the workspaces whose drift or quota use the report moved. */
+  changedWorkspaces?: number[],
+): Promise<boolean> {
   const { clusters, clusterNodes, clusterReports } = tablesOf(tx);
   const patch: ClusterPatch = {};
   // Known from an op of this batch; otherwise only the stored row knows.
@@ -181,8 +188,9 @@ export async function applyClusterOps(tx: Db, clusterId: number, ops: readonly C
     if (updated.length === 0) return false;
   }
   if (statusInputsChanged) await refreshClusterStatus(tx, clusterId, now);
-  const workspacesChanged = (await storeReportedNamespaces(tx, clusterId, managedNamespaces)).length > 0;
-  return statusInputsChanged || nodesChanged || reportDirty || workspacesChanged;
+  const workspaceIds = await storeReportedNamespaces(tx, clusterId, managedNamespaces);
+  changedWorkspaces?.push(...workspaceIds);
+  return statusInputsChanged || nodesChanged || reportDirty || workspaceIds.length > 0;
 }
 
 /** Heartbeats only move `lastSeenAt`, which is coarse by design (seconds): one statement for many clusters. */

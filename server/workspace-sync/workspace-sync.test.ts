@@ -225,6 +225,8 @@ describe('workspaces reconciled through the agent', () => {
     }, 5_000, 'drift from a deletion');
     expect(deleted).toBe('Namespace deleted in the cluster');
     expect((await workspace(id))?.syncState).toBe('synced');
+    // Live views hear of it.
+    expect(h.events).toContainEqual({ type: 'sync.statusChanged', clusterId, resource: 'workspace', resourceId: String(id), status: 'reported' });
 
     await reapply(id, clusterId);
     await waitForState(id, 'synced');
