@@ -2,12 +2,14 @@
  * Workspaces in the browser: created in two clusters with different environments (the
  * form offers only the chosen cluster's), refusals that write nothing, the FQN shown and
  * copyable, the list filtered by environment and searched by FQN, a production workspace
- * deleted only with its FQN typed, the cluster's Workspaces tab, a GPU node's taint as a
- * one-click toleration with a real agent, and a member who sees only what a role gives.
+ * deleted only with its FQN typed, the cluster's Workspaces tab, editing; with a real agent
+ * on a simulated cluster a GPU node's taint as a one-click toleration, Synced, quota use,
+ * drift and Re-apply on the open page; and a member who sees only what a role gives.
  */
 import type { APIRequestContext } from '@playwright/test';
 import { DEMO_FLEET, type DemoCluster } from '@/demo/fleet';
 import { SimulatedCluster } from '@/demo/simulated-cluster';
+import { QUOTA_NAME } from '@/lib/workspaces';
 import { DEFAULT_GPU_TYPE_LABEL, DEFAULT_NODE_POOL_LABEL } from '@/testing/kube-objects';
 import { E2E_ADMIN, E2E_MEMBER, E2E_PORT } from './env';
 import { expect, test, trpc } from './fixtures';
@@ -226,7 +228,7 @@ test.describe('workspaces', () => {
     expect(await storedFqns(request, PROD_CLUSTER)).toEqual([`${PROD_CLUSTER}:svc-api`]);
   });
 
-  test('a GPU node’s taint, as the agent reports it, becomes a toleration in one click; the agent syncs the workspace', async ({
+  test('with a real agent: a GPU node’s taint becomes a toleration in one click; Synced, quota use, drift and Re-apply show on the page', async ({
     adminPage,
     baseURL,
   }) => {
@@ -271,6 +273,20 @@ test.describe('workspaces', () => {
       // The agent applies it; the page follows without a reload.
       await expect(adminPage.getByRole('region', { name: 'Sync' })).toContainText('Synced', { timeout: 30_000 });
       await expect(adminPage.getByRole('region', { name: 'Sync' })).toContainText('last synced');
+
+      // Quota use as the agent reports it: used against hard, where "not reported yet" stood.
+      simulated.kube.setQuotaUsed('train', QUOTA_NAME, { 'requests.nvidia.com/gpu': '4' });
+      const gpus = adminPage.getByRole('table', { name: 'Quota use' }).getByRole('row').filter({ hasText: 'GPUs' });
+      await expect(gpus).toHaveText(/^GPUs\s*4\s*8$/, { timeout: 30_000 });
+
+      // The namespace deleted by hand shows as drift; one click re-applies it.
+      simulated.kube.deleteNamespace('train');
+      const reapply = adminPage.getByRole('button', { name: `Re-apply ${name}:train` });
+      await expect(reapply).toBeVisible({ timeout: 30_000 });
+      await expect(adminPage.getByRole('region', { name: 'Sync' })).toContainText('Drift:');
+      await reapply.click();
+      await expect(reapply).toHaveCount(0, { timeout: 30_000 });
+      await expect(adminPage.getByRole('region', { name: 'Sync' })).toContainText('Synced');
     } finally {
       await simulated.stop();
     }
