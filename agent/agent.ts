@@ -124,8 +124,16 @@ class Agent {
       handlers: createAgentHandlers({
         prometheusUrl: () => this.options.prometheusUrl ?? this.config?.prometheusUrl,
         ensureNamespace: (name, labels) => this.reader.ensureNamespace(name, labels),
-        applyWorkspace: (params) => this.reader.workspaces.apply(params),
-        removeWorkspace: (name) => this.reader.workspaces.remove(name),
+        applyWorkspace: async (params) => {
+          const result = await this.reader.workspaces.apply(params);
+          if (result.outcome === 'applied') await this.reportWorkspaceWrite(params.name, { labels: params.labels, quota: params.quota });
+          return result;
+        },
+        removeWorkspace: async (name) => {
+          const result = await this.reader.workspaces.remove(name);
+          if (result.outcome === 'removed') await this.reportWorkspaceWrite(name, 'absent');
+          return result;
+        },
         configure: (config) => this.applyConfig(config),
       }),
     });
@@ -239,6 +247,19 @@ class Agent {
     } finally {
       if (this.session === session) this.session = undefined;
     }
+  }
+
+  /**
+   * After writing a workspace namespace: once the watch has seen the write, the delta
+   * goes out before the answer. Otherwise a namespace deleted by hand within the
+   * coalescing window would never have been reported, and its deletion never noticed.
+   */
+  private async reportWorkspaceWrite(
+    name: string,
+    wanted: { labels: Record<string, string>; quota: Record<string, string> | null } | 'absent',
+  ): Promise<void> {
+    await this.reader.waitForWorkspace(name, wanted, 2_000);
+    this.session?.sendChangesNow();
   }
 
   private applyWelcome(welcome: WelcomeFrame): void {

@@ -155,6 +155,17 @@ export class AgentSession {
   }
 
   /**
+   * Sends what changed now rather than after the coalescing window: after the agent
+   * wrote to the cluster, so the control plane hears of the change before the answer
+   * and a quick change by hand right after still differs from what was last sent.
+   */
+  sendChangesNow(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flush();
+  }
+
+  /**
    * Sends the whole state again now (after new settings changed how it is derived), and
    * diffs later changes against it. Before the first snapshot nothing is sent: that one
    * is built from the new settings anyway. Returns the state sent, if any.

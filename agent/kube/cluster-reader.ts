@@ -14,7 +14,7 @@ import {
 } from '@kubernetes/client-node';
 import type { ClusterFacts, ResourceRefusal } from '@/agent/cluster-state';
 import type { AgentLogger } from '@/agent/logger';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '@/lib/workspaces';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, QUOTA_NAME } from '@/lib/workspaces';
 import type { KubeIngressClass, KubeNamedObject, KubeNode, KubeResourceQuota, KubeStorageClass } from '@/agent/kube/objects';
 import { httpStatusOf, ResourceWatch } from '@/agent/kube/resource-watch';
 import { WorkspaceWriter } from '@/agent/kube/workspace-writer';
@@ -152,6 +152,33 @@ export class ClusterReader {
       resourceQuotas: this.resourceQuotas.items(),
       refusals,
     };
+  }
+
+  /**
+   * Resolves once the watches show the workspace namespace `name` as written (present
+   * with `labels` and its quota's `hard` keys, or absent), or after `timeoutMs`; at once when
+   * namespaces cannot be listed.
+   */
+  async waitForWorkspace(
+    name: string,
+    wanted: { labels: Record<string, string>; quota: Record<string, string> | null } | 'absent',
+    timeoutMs: number,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const seen = (): boolean => {
+      const namespaces = this.namespaces.items();
+      if (!namespaces) return true;
+      const found = namespaces.find((ns) => ns.metadata?.name === name);
+      if (wanted === 'absent') return !found;
+      if (!found || !Object.entries(wanted.labels).every(([k, v]) => found.metadata?.labels?.[k] === v)) return false;
+      const quotas = this.resourceQuotas.items();
+      if (!quotas) return true;
+      const hard = quotas.find((q) => q.metadata?.namespace === name && q.metadata.name === QUOTA_NAME)?.spec?.hard ?? {};
+      const want = wanted.quota ?? {};
+      // Keys only: the API server normalises quantities (`0.5` is stored as `500m`).
+      return Object.keys(hard).sort().join() === Object.keys(want).sort().join();
+    };
+    while (Date.now() < deadline && !seen()) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   /** `gitVersion`, e.g. `v1.30.4-eks-a737599`; undefined when the API server cannot be reached in time. */

@@ -20,6 +20,7 @@ import {
 import type { Store } from '@/server/store';
 import { FakeKubeApi } from '@/testing/fake-kube-api';
 import { insertCluster, restartableStore, startGateway, type GatewayHarness, type RestartableStore } from '@/testing/gateway-fixtures';
+import { callerFor, insertUser } from '@/testing/router-harness';
 import { waitFor } from '@/testing/wait-for';
 
 let h: GatewayHarness;
@@ -276,5 +277,32 @@ describe('workspaces reconciled through the agent', () => {
     expect(namespace('team-e-dev')).toBeUndefined();
     expect(quota('team-e-dev')).toBeUndefined();
     expect(h.events).toContainEqual({ type: 'sync.statusChanged', clusterId, resource: 'workspace', resourceId: String(id), status: 'deleted' });
+  });
+
+  it('through the workspaces router: create, Re-apply after a hand deletion, delete', async () => {
+    const { clusterId, token } = await insertCluster(h.store, { name: 'gpu-north' });
+    const env = await insertEnvironment(h.store);
+    const { clusterEnvironments } = h.store.tables;
+    await h.store.transaction((tx) => tx.insert(clusterEnvironments).values({ clusterId, environmentId: env.id }));
+    runAgent(token);
+    const admin = callerFor(h.cp, await insertUser(h.store, 'admin'));
+
+    const created = await admin.workspaces.create({ clusterId, name: 'team-f-dev', environmentId: env.id, quota: { gpus: 2 } });
+    await waitForState(created.id, 'synced');
+    expect(namespace('team-f-dev')?.metadata?.annotations?.[FQN_ANNOTATION]).toBe('gpu-north:team-f-dev');
+    expect(quota('team-f-dev')?.spec?.hard).toEqual({ 'requests.nvidia.com/gpu': '2' });
+
+    kube.deleteNamespace('team-f-dev');
+    await waitFor(async () => (await workspace(created.id))?.drift === 'Namespace deleted in the cluster', 5_000, 'drift');
+    await admin.workspaces.reapply({ id: created.id });
+    await waitFor(async () => {
+      const row = await workspace(created.id);
+      return row?.syncState === 'synced' && row.drift === null && row.appliedGeneration === 2;
+    }, 8_000, 're-applied');
+    expect(namespace('team-f-dev')).toBeDefined();
+
+    await admin.workspaces.delete({ id: created.id });
+    await waitFor(async () => (await workspace(created.id)) === undefined, 5_000, 'row deleted');
+    expect(namespace('team-f-dev')).toBeUndefined();
   });
 });
