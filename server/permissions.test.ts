@@ -165,6 +165,7 @@ describe('access on clusters and workspaces: a member without a workspace role',
     'workspaces.delete': { id: 1 },
     'workspaces.reapply': { id: 1 },
     'workspaces.roles.list': { id: 1 },
+    'workspaces.roles.candidates': { id: 1 },
     'workspaces.roles.grant': { id: 1, userId: 1, role: 'viewer' },
     'workspaces.roles.revoke': { id: 1, userId: 1 },
   };

@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useCan } from '@/components/auth/session-context';
 import { Panel } from '@/components/clusters/cluster-panel';
 import { Button } from '@/components/ui/button';
 import { Field, Select } from '@/components/ui/field';
@@ -67,15 +66,21 @@ export function WorkspaceRoles({ workspaceId, fqn }: { workspaceId: number; fqn:
 
 function GrantRoleForm({ workspaceId, onGranted }: { workspaceId: number; onGranted: () => void }) {
   const trpc = useTRPC();
-  const canListUsers = useCan('user.read');
-  const users = useQuery(trpc.users.list.queryOptions(undefined, { enabled: canListUsers }));
+  const candidates = useQuery(trpc.workspaces.roles.candidates.queryOptions({ id: workspaceId }));
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('viewer');
-  const grant = useMutation(trpc.workspaces.roles.grant.mutationOptions({ onSuccess: () => (setUserId(''), onGranted()) }));
+  const grant = useMutation(
+    trpc.workspaces.roles.grant.mutationOptions({
+      onSuccess: () => {
+        setUserId('');
+        onGranted();
+        void candidates.refetch();
+      },
+    }),
+  );
   const { fieldErrors, formError, parse, fieldChanged, formRef } = useSchemaForm(grantWorkspaceRoleInput, grant.error);
 
-  // Only admins may list the tenant's people; a workspace admin changes or revokes the roles above.
-  if (!canListUsers) return <p className="text-xs text-zinc-500">To give someone new a role, ask an admin.</p>;
+  if (candidates.isError) return <ErrorState error={candidates.error} onRetry={() => candidates.refetch()} />;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -88,14 +93,12 @@ function GrantRoleForm({ workspaceId, onGranted }: { workspaceId: number; onGran
       <Field label="User" errors={fieldErrors.userId}>
         {(c) => (
           <Select {...c} value={userId} onChange={(e) => (setUserId(e.target.value), fieldChanged('userId'))}>
-            <option value="">Choose a user…</option>
-            {(users.data ?? [])
-              .filter((u) => u.active)
-              .map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name ? `${u.name} (${u.email})` : u.email}
-                </option>
-              ))}
+            <option value="">{candidates.isPending ? 'Loading people…' : candidates.data?.length ? 'Choose a user…' : 'Everyone already holds a role'}</option>
+            {(candidates.data ?? []).map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name ? `${u.name} (${u.email})` : u.email}
+              </option>
+            ))}
           </Select>
         )}
       </Field>

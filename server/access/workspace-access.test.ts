@@ -132,9 +132,13 @@ describe('workspace roles decide what a member sees and may do', () => {
     await expect(h.asMember.workspaces.reapply({ id: ids.seen })).resolves.toMatchObject({ syncState: 'pending' });
     expect(await codeOf(() => h.asMember.workspaces.delete({ id: ids.seen }))).toBe('FORBIDDEN');
     expect(await codeOf(() => h.asMember.workspaces.roles.grant({ id: ids.seen, userId: h.admin.userId, role: 'viewer' }))).toBe('FORBIDDEN');
+    expect(await codeOf(() => h.asMember.workspaces.roles.candidates({ id: ids.seen }))).toBe('FORBIDDEN');
 
     await grant('admin');
+    // A workspace admin who is not a tenant admin is offered the people without a role on it.
+    expect((await h.asMember.workspaces.roles.candidates({ id: ids.seen })).map((u) => u.email)).toEqual(['admin@example.com']);
     await h.asMember.workspaces.roles.grant({ id: ids.seen, userId: h.admin.userId, role: 'viewer' });
+    expect(await h.asMember.workspaces.roles.candidates({ id: ids.seen })).toEqual([]);
     expect((await h.asMember.workspaces.roles.list({ id: ids.seen })).map((r) => [r.email, r.role])).toEqual([
       ['admin@example.com', 'viewer'],
       ['member@example.com', 'admin'],

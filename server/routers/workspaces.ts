@@ -20,7 +20,7 @@ import { authorize, visibleScope } from '@/server/access/authorize';
 import { workspaceChanges } from '@/server/services/workspaces/changes';
 import { createWorkspace, deleteWorkspace, reapplyWorkspace, updateWorkspace } from '@/server/services/workspaces/mutations';
 import { getWorkspace, listWorkspaces, workspaceFormOptions } from '@/server/services/workspaces/queries';
-import { grantWorkspaceRole, listWorkspaceRoles, revokeWorkspaceRole } from '@/server/services/workspaces/roles';
+import { grantWorkspaceRole, listWorkspaceRoleCandidates, listWorkspaceRoles, revokeWorkspaceRole } from '@/server/services/workspaces/roles';
 import { permissionProcedure, resourceProcedure, router } from '@/server/trpc';
 
 const byId = (input: { id: number }) => ({ type: 'workspace' as const, id: input.id });
@@ -37,6 +37,10 @@ const listProcedure = permissionProcedure('workspace.read')
 const rolesRouter = router({
   list: resourceProcedure('workspace.roles.manage', 'workspace', workspaceIdInput, byId).query(({ ctx, input }) =>
     listWorkspaceRoles(ctx.cp.store, input.id),
+  ),
+  /** The people the grant form offers: active users without a role on it yet. */
+  candidates: resourceProcedure('workspace.roles.manage', 'workspace', workspaceIdInput, byId).query(({ ctx, input }) =>
+    listWorkspaceRoleCandidates(ctx.cp.store, input.id),
   ),
   /** Gives a user a role on the workspace (replacing the one they held). */
   grant: resourceProcedure('workspace.roles.manage', 'workspace', grantWorkspaceRoleInput, byId).mutation(async ({ ctx, input }) => {

@@ -1,5 +1,5 @@
 /** Workspace resource roles: who may administer, edit or view one workspace (users today, teams later). */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, notInArray } from 'drizzle-orm';
 import type { GrantWorkspaceRoleInput, RevokeWorkspaceRoleInput } from '@/lib/schemas/workspace';
 import { workspaceFqn, type WorkspaceRole } from '@/lib/workspaces';
 import { InvalidError, NotFoundError } from '@/server/errors';
@@ -24,6 +24,25 @@ export async function listWorkspaceRoles(store: Store, workspaceId: number): Pro
     .innerJoin(users, eq(users.id, workspaceRoles.userId))
     .where(eq(workspaceRoles.workspaceId, workspaceId))
     .orderBy(asc(users.email));
+}
+
+/** How many people the grant form offers at most (active users, by email). */
+export const MAX_ROLE_CANDIDATES = 500;
+
+/**
+ * The active users who hold no role on the workspace yet: whom the grant form offers. A
+ * workspace admin who is not a tenant admin sees these names and emails, and no more.
+ */
+export async function listWorkspaceRoleCandidates(store: Store, workspaceId: number): Promise<{ id: number; email: string; name: string }[]> {
+  const { users, workspaceRoles } = store.tables;
+  await findWorkspace(store.db, workspaceId);
+  const holders = store.db.select({ userId: workspaceRoles.userId }).from(workspaceRoles).where(eq(workspaceRoles.workspaceId, workspaceId));
+  return store.db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(and(eq(users.active, true), notInArray(users.id, holders)))
+    .orderBy(asc(users.email))
+    .limit(MAX_ROLE_CANDIDATES);
 }
 
 async function fqnOf(tx: Db, workspaceId: number) {
