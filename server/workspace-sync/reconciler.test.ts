@@ -48,7 +48,7 @@ beforeEach(async () => {
     store,
     bus,
     log: silentLogger,
-    gateway: { agentClient: () => client, isConnected: () => connected },
+    gateway: { agentClient: () => client, isConnected: () => connected, flush: async () => undefined },
   });
 });
 

@@ -32,7 +32,7 @@ import { selectWorkspaceSpecs, type WorkspaceSpecRow } from './workspace-specs';
 export interface WorkspaceReconcilerOptions {
   store: Store;
   bus: EventBus;
-  gateway: Pick<AgentGateway, 'agentClient' | 'isConnected'>;
+  gateway: Pick<AgentGateway, 'agentClient' | 'isConnected' | 'flush'>;
   log: Logger;
   /** How often every cluster with pending work is looked at, events aside. Default 60 s. */
   sweepMs?: number;
@@ -129,6 +129,12 @@ export function createWorkspaceReconciler(options: WorkspaceReconcilerOptions): 
       outcome = outcomeOfError(error);
     }
     if (outcome.kind === 'retry') return false;
+    // The agent sent what its watches saw of this apply before answering, but the gateway
+    // batches reports while answers come straight here: store those reports first, so
+    // they are judged as Pending (and Synced below clears the drift), never as a late
+    // report against the new Synced state (a stale "Namespace deleted in the cluster"
+    // that no later report would correct).
+    if (outcome.kind === 'done') await gateway.flush();
     const now = new Date();
     const status = await store.transaction(async (tx) => {
       const t = tablesOf(tx).workspaces;

@@ -231,7 +231,9 @@ describe('workspaces reconciled through the agent', () => {
 
     await reapply(id, clusterId);
     await waitForState(id, 'synced');
-    await waitFor(async () => (await workspace(id))?.drift === null, 5_000, 'drift cleared');
+    await waitFor(async () => (await workspace(id))?.drift === null, 15_000, 'drift cleared').catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; drift is "${(await workspace(id))?.drift}"`);
+    });
     expect(namespace('team-d-dev')?.metadata?.labels?.[ENVIRONMENT_LABEL]).toBe(dev.name);
     expect(quota('team-d-dev')?.spec?.hard).toEqual({ cpu: '4' });
     // The agent's next report matches: the drift stays cleared.

@@ -518,8 +518,9 @@ describe('clusters router', () => {
     });
 
     it('when the cluster does not exist, then NOT_FOUND with a message', async () => {
-      for (const call of [asAdmin.clusters.get({ name: 'nope' }), asAdmin.clusters.attachStatus({ name: 'nope' })]) {
-        const error = await errorOf(call);
+      // Thunks: a second call made up front would reject unobserved while the first is awaited.
+      for (const call of [() => asAdmin.clusters.get({ name: 'nope' }), () => asAdmin.clusters.attachStatus({ name: 'nope' })]) {
+        const error = await errorOf(call());
         expect(error.code).toBe('NOT_FOUND');
         expect(error.message).toContain('"nope"');
       }
