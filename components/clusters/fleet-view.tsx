@@ -12,12 +12,13 @@ import { NoClustersYet } from '@/components/clusters/no-clusters-yet';
 import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { Button } from '@/components/ui/button';
 import { type Column, DataTable } from '@/components/ui/data-table';
-import { Field, Input, Select } from '@/components/ui/field';
+import { Field, Input } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { FilterSelect, MultiSelectFilter } from '@/components/ui/filters';
+import { Pagination } from '@/components/ui/pagination';
 import { PROVIDER_IDS } from '@/lib/providers';
 import { CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, type ClusterSortColumn, FLEET_PAGE_SIZES } from '@/lib/schemas/cluster';
-import { cn } from '@/lib/cn';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 import type { RouterOutputs } from '@/components/trpc/types';
@@ -102,6 +103,7 @@ export function FleetView() {
           {(c) => <Input {...c} type="search" placeholder="Name or GPU type…" value={searchText} onChange={(e) => setSearchText(e.target.value)} />}
         </Field>
         <MultiSelectFilter
+          noun="clusters"
           label="Environment"
           selected={query.environments}
           options={(facets.data?.environments ?? []).map((env) => ({ value: env.name, label: env.name, count: env.count }))}
@@ -118,6 +120,7 @@ export function FleetView() {
           onChange={(value) => refine({ providers: PROVIDER_IDS.filter((id) => id === value) })}
         />
         <MultiSelectFilter
+          noun="clusters"
           label="Status"
           selected={query.statuses}
           options={CLUSTER_STATUSES.map((status) => ({
@@ -179,154 +182,13 @@ export function FleetView() {
             pageCount={list.data.pageCount}
             total={list.data.total}
             pageSize={query.pageSize}
+            noun="clusters"
             onPage={(page) => navigate({ ...query, page })}
+            pageSizes={FLEET_PAGE_SIZES}
             onPageSize={(pageSize) => navigate({ ...query, pageSize, page: 1 })}
           />
         </>
       )}
     </>
-  );
-}
-
-/**
- * A filter where several values may be chosen: a disclosure of checkboxes, its summary
- * naming what is chosen. A value from a shared link that no longer exists still shows.
- */
-function MultiSelectFilter({
-  label,
-  selected,
-  options,
-  onToggle,
-  onClear,
-}: {
-  label: string;
-  selected: readonly string[];
-  options: { value: string; label: string; count: number }[];
-  onToggle: (value: string) => void;
-  onClear: () => void;
-}) {
-  const known = new Set(options.map((o) => o.value));
-  const all = [...options, ...selected.filter((value) => !known.has(value)).map((value) => ({ value, label: value, count: 0 }))];
-  const chosen = all.filter((o) => selected.includes(o.value)).map((o) => o.label);
-  return (
-    <div className="text-sm">
-      <span className="mb-1 block font-medium" id={`filter-${label}`}>
-        {label}
-      </span>
-      <details className="group relative" data-filter={label}>
-        <summary
-          aria-describedby={`filter-${label}`}
-          className="flex h-9 cursor-pointer list-none items-center justify-between gap-2 rounded-md border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900"
-        >
-          <span className="truncate">{chosen.length === 0 ? 'All' : chosen.join(', ')}</span>
-          <span aria-hidden className="text-zinc-500">▾</span>
-        </summary>
-        <fieldset className="absolute z-20 mt-1 max-h-72 w-full min-w-48 overflow-auto rounded-md border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-          <legend className="sr-only">{label}</legend>
-          {all.map((option) => (
-            <label key={option.value} className="flex items-center gap-2 rounded px-1 py-1 hover:bg-zinc-50 dark:hover:bg-zinc-800">
-              <input
-                type="checkbox"
-                className="size-4 accent-indigo-600"
-                checked={selected.includes(option.value)}
-                onChange={() => onToggle(option.value)}
-              />
-              <span className="min-w-0 flex-1 truncate" title={option.label}>
-                {option.label}
-              </span>
-              {/* Out of the checkbox's name, so "Connected" never also matches "Disconnected 2". */}
-              <span className="tabular-nums text-zinc-500" aria-hidden title={`${option.count} clusters`}>
-                {option.count}
-              </span>
-            </label>
-          ))}
-          {selected.length > 0 && (
-            <button type="button" className={cn('mt-1 w-full rounded px-1 py-1 text-left text-xs text-indigo-700 underline dark:text-indigo-300')} onClick={onClear}>
-              Clear {label.toLowerCase()}
-            </button>
-          )}
-        </fieldset>
-      </details>
-    </div>
-  );
-}
-
-function FilterSelect({
-  label,
-  value,
-  options,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  options: { value: string; label: string }[];
-  onChange: (value: string) => void;
-}) {
-  return (
-    <Field label={label}>
-      {(c) => (
-        <Select {...c} value={value} onChange={(e) => onChange(e.target.value)}>
-          <option value="">All</option>
-          {/* A value from a shared link that no longer exists still shows, so the filter can be cleared. */}
-          {value && !options.some((o) => o.value === value) && <option value={value}>{value}</option>}
-          {options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </Select>
-      )}
-    </Field>
-  );
-}
-
-function Pagination({
-  page,
-  pageCount,
-  total,
-  pageSize,
-  onPage,
-  onPageSize,
-}: {
-  page: number;
-  pageCount: number;
-  total: number;
-  pageSize: number;
-  onPage: (page: number) => void;
-  onPageSize: (size: number) => void;
-}) {
-  const first = (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
-  return (
-    <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
-      <p className="text-zinc-600 dark:text-zinc-400" aria-live="polite">
-        {first}–{last} of {total.toLocaleString('en-US')} clusters
-      </p>
-      <div className="flex items-center gap-2">
-        <label className="flex items-center gap-1 text-zinc-600 dark:text-zinc-400">
-          Rows per page
-          <select
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
-            value={pageSize}
-            onChange={(e) => onPageSize(Number(e.target.value))}
-          >
-            {FLEET_PAGE_SIZES.map((size) => (
-              <option key={size} value={size}>
-                {size}
-              </option>
-            ))}
-          </select>
-        </label>
-        <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-          Previous
-        </Button>
-        <span>
-          Page {page} of {pageCount}
-        </span>
-        <Button variant="secondary" size="sm" disabled={page >= pageCount} onClick={() => onPage(page + 1)}>
-          Next
-        </Button>
-      </div>
-    </nav>
   );
 }

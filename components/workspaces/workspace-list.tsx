@@ -12,6 +12,8 @@ import { type Column, DataTable } from '@/components/ui/data-table';
 import { Field, Input, Select } from '@/components/ui/field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { usePageCorrection, useSearchBox } from '@/components/ui/use-url-list';
+import { ToggleChip, ToggleGroup } from '@/components/ui/filters';
+import { Pagination } from '@/components/ui/pagination';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS } from '@/components/trpc/use-live-clusters';
 import { SYNC_STATE_LABELS, SyncStateBadge } from '@/components/workspaces/sync-state-badge';
@@ -25,7 +27,6 @@ import {
   workspaceQueryString,
 } from '@/components/workspaces/workspace-query';
 import { cn } from '@/lib/cn';
-import { countOf } from '@/lib/format-time';
 import { WORKSPACE_SYNC_STATES } from '@/lib/workspaces';
 
 export function workspaceHref(clusterName: string, name: string): string {
@@ -221,62 +222,16 @@ export function WorkspaceList({ fixedCluster, emptyAction }: { fixedCluster?: { 
       ) : (
         <>
           <DataTable label="Workspaces" columns={columns(!fixedCluster, list.data.rows.some((w) => w.can['workspace.delete']))} rows={list.data.rows} rowKey={(w) => w.id} />
-          <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
-            <p className="text-zinc-600 dark:text-zinc-400" aria-live="polite">
-              {countOf(list.data.total, 'workspace')}
-            </p>
-            {list.data.pageCount > 1 && (
-              <div className="flex items-center gap-2">
-                <Button variant="secondary" size="sm" disabled={list.data.page <= 1} onClick={() => navigate({ ...query, page: list.data.page - 1 })}>
-                  Previous
-                </Button>
-                <span>
-                  Page {list.data.page} of {list.data.pageCount}
-                </span>
-                <Button
-                  variant="secondary"
-                  size="sm"
-                  disabled={list.data.page >= list.data.pageCount}
-                  onClick={() => navigate({ ...query, page: list.data.page + 1 })}
-                >
-                  Next
-                </Button>
-              </div>
-            )}
-          </nav>
+          <Pagination
+            page={list.data.page}
+            pageCount={list.data.pageCount}
+            total={list.data.total}
+            pageSize={list.data.pageSize}
+            noun="workspaces"
+            onPage={(page) => navigate({ ...query, page })}
+          />
         </>
       )}
     </>
-  );
-}
-
-function ToggleGroup({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div role="group" aria-label={label} className="flex flex-wrap items-center gap-2 text-sm">
-      <span className="font-medium">{label}</span>
-      {children}
-    </div>
-  );
-}
-
-/** A filter value as a pressed/unpressed button: several may be pressed at once. */
-function ToggleChip({ pressed, label, onToggle, children }: { pressed: boolean; label: string; onToggle: () => void; children: ReactNode }) {
-  return (
-    <button
-      type="button"
-      aria-pressed={pressed}
-      aria-label={label}
-      onClick={onToggle}
-      className={cn(
-        'inline-flex h-8 items-center gap-1 rounded-full border px-2 text-xs',
-        'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500',
-        pressed
-          ? 'border-indigo-600 bg-indigo-50 ring-1 ring-indigo-600 dark:bg-indigo-950'
-          : 'border-zinc-300 bg-white hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800',
-      )}
-    >
-      {pressed && <span aria-hidden>✓</span>}
-      {children}
-    </button>
   );
 }
