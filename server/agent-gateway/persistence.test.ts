@@ -69,6 +69,22 @@ describe('ClusterStateWriter', () => {
     expect(await nodeNames()).toHaveLength(80);
   });
 
+  it('serves callers waiting during a flush with one more flush that stores what they queued', async () => {
+    const { writer, committed } = await setup();
+    const ids: number[] = [];
+    for (let i = 0; i < 21; i++) ids.push((await insertCluster(store)).clusterId);
+    writer.enqueue(ids[0]!, connected);
+    const first = writer.flush();
+    // Twenty reports arrive during it, each with a caller waiting for it to be stored.
+    const waiting = ids.slice(1).map((id) => {
+      writer.enqueue(id, connected);
+      return writer.flush();
+    });
+    await Promise.all([first, ...waiting]);
+    expect(committed.map((chunk) => chunk.changed)).toEqual([[ids[0]], ids.slice(1)]);
+    expect((await clusterRows()).every((row) => row.status === 'connected')).toBe(true);
+  });
+
   it('lets a snapshot supersede the deltas queued before it', async () => {
     const { writer } = await setup();
     const { clusterId } = await insertCluster(store);

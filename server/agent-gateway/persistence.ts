@@ -91,6 +91,8 @@ export class ClusterStateWriter {
   private pending = new Map<number, WriterOp[]>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** The flush that callers arriving during `running` share. */
+  private queued: Promise<void> | undefined;
   private readonly limits: FlushLimits;
 
   constructor(private readonly options: ClusterStateWriterOptions) {
@@ -157,15 +159,28 @@ export class ClusterStateWriter {
 
   /**
    * Writes what is pending now, chunk by chunk; resolves when it is stored (or, if the
-   * store failed, put back for the next tick). Calls made while a flush runs wait for
-   * it and then write what arrived meanwhile.
+   * store failed, put back for the next tick). Calls made while a flush runs share one
+   * more flush after it, which writes what arrived meanwhile: a hundred callers waiting
+   * for their reports to be stored (the workspace reconciler does, per apply) cost one
+   * flush, not a hundred in a row.
    */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
+  flush(): Promise<void> {
+    // Joined first: between a run's end and the queued flush's start, `running` is unset.
+    if (this.queued) return this.queued;
+    if (!this.running) return this.startDrain();
+    this.queued ??= this.running.then(() => {
+      this.queued = undefined;
+      return this.startDrain();
     });
-    return this.running;
+    return this.queued;
+  }
+
+  private startDrain(): Promise<void> {
+    const run = this.drain().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
   }
 
   private async drain(): Promise<void> {
