@@ -9,6 +9,7 @@
  * remembered in an annotation, so a label removed from the workspace is removed from the
  * namespace while labels others put there (and `kubernetes.io/metadata.name`) stay.
  */
+import { z } from 'zod';
 import type { CoreV1Api, V1Namespace, V1ResourceQuota } from '@kubernetes/client-node';
 import type { AgentMethodParams, AgentMethodResult } from '@/lib/agent-protocol';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, QUOTA_NAME } from '@/lib/workspaces';
@@ -40,13 +41,18 @@ interface AppliedKeys {
   annotations: string[];
 }
 
+/** The string entries of a list; anything else (a hand-edited annotation) counts as none. */
+const keyList = z
+  .array(z.unknown())
+  .transform((keys) => keys.filter((key): key is string => typeof key === 'string'))
+  .catch([]);
+const appliedKeysJson = z.object({ labels: keyList, annotations: keyList }).catch({ labels: [], annotations: [] });
+
 function appliedKeysOf(namespace: V1Namespace): AppliedKeys {
   const raw = namespace.metadata?.annotations?.[APPLIED_KEYS_ANNOTATION];
   if (!raw) return { labels: [], annotations: [] };
   try {
-    const parsed = JSON.parse(raw) as Partial<AppliedKeys>;
-    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : []);
-    return { labels: strings(parsed.labels), annotations: strings(parsed.annotations) };
+    return appliedKeysJson.parse(JSON.parse(raw));
   } catch {
     return { labels: [], annotations: [] };
   }

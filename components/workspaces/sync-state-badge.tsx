@@ -41,8 +41,15 @@ export function SyncStateBadge({
         <span title={MEANINGS[state]}>{SYNC_STATE_LABELS[state]}</span>
       </Badge>
       {state === 'failed' && error && <span className="max-w-[22rem] text-xs break-words text-red-700 dark:text-red-300">{error}</span>}
-      <span className="text-xs text-zinc-500" title={syncedAt ? formatInstant(syncedAt) : undefined}>
-        {syncedAt ? `last synced ${timeAgo(syncedAt, now)}` : 'never synced'}
+      {/* The exact moment in the tooltip and the <time> element. */}
+      <span className="text-xs text-zinc-500">
+        {syncedAt ? (
+          <time dateTime={syncedAt.toISOString()} title={formatInstant(syncedAt)}>
+            last synced {timeAgo(syncedAt, now)}
+          </time>
+        ) : (
+          'never synced'
+        )}
       </span>
     </span>
   );

@@ -77,7 +77,6 @@ export function WorkspaceView({ clusterName, name }: { clusterName: string; name
               <SyncStateBadge state={w.syncState} error={w.syncError} syncedAt={w.syncedAt} />
               <DriftNotice workspace={w} />
             </div>
-            {w.syncedAt && <p className="text-xs text-zinc-500">Last synced {formatInstant(w.syncedAt)}</p>}
           </Panel>
 
           <Panel title="Settings">

@@ -138,7 +138,7 @@ const quantity = (what: string, example: string) =>
     .optional()
     .transform((value) => value || undefined);
 
-/** A ResourceQuota: any of CPU, memory and GPUs; none at all means no quota. */
+/** A ResourceQuota of CPU, memory and GPUs, each optional; with none of the three there is no quota. */
 export const workspaceQuota = z
   .object({
     cpu: quantity('CPU', '8 or 500m'),
