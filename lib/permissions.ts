@@ -3,6 +3,7 @@
  * (which hides what a user cannot do). Tenant roles: `admin` and `member`; on top,
  * resource roles on single workspaces (`WORKSPACE_ROLE_PERMISSIONS`).
  */
+import type { RepoRole } from '@/lib/ml-repos';
 import type { WorkspaceRole } from '@/lib/workspaces';
 
 export const ROLES = ['admin', 'member'] as const;
@@ -32,6 +33,24 @@ export const PERMISSIONS = {
   'workspace.delete': ['admin', 'member'],
   'workspace.reapply': ['admin', 'member'],
   'workspace.roles.manage': ['admin', 'member'],
+  /** Teams: everyone reads them (to pick one for a grant); admins create and delete; managers change their team's members. */
+  'team.read': ['admin', 'member'],
+  'team.manage': ['admin'],
+  'team.members.manage': ['admin', 'member'],
+  /** Storage integrations: members read names and locations (to pick one for a repo), never credentials; admins manage. */
+  'storage.read': ['admin', 'member'],
+  'storage.manage': ['admin'],
+  /**
+   * ML repos. A member may create one only as a team manager (a team lead); on one repo,
+   * a member holds what their effective repo role gives (`REPO_ROLE_PERMISSIONS`).
+   */
+  'mlRepo.read': ['admin', 'member'],
+  'mlRepo.create': ['admin', 'member'],
+  'mlRepo.update': ['admin', 'member'],
+  'mlRepo.delete': ['admin', 'member'],
+  'mlRepo.grants.manage': ['admin', 'member'],
+  'mlRepo.artifacts.read': ['admin', 'member'],
+  'mlRepo.artifacts.write': ['admin', 'member'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -68,3 +87,21 @@ export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
 export function workspaceRoleHas(role: WorkspaceRole, permission: Permission): boolean {
   return WORKSPACE_ROLE_PERMISSIONS[role].includes(permission);
 }
+
+/** What each effective role on an ML repo allows on it (lib/ml-repos.ts). */
+export const REPO_ROLE_PERMISSIONS: Record<RepoRole, readonly Permission[]> = {
+  viewer: ['mlRepo.read', 'mlRepo.artifacts.read'],
+  editor: ['mlRepo.read', 'mlRepo.artifacts.read', 'mlRepo.artifacts.write'],
+  admin: ['mlRepo.read', 'mlRepo.artifacts.read', 'mlRepo.artifacts.write', 'mlRepo.update', 'mlRepo.delete', 'mlRepo.grants.manage'],
+};
+
+export function repoRoleHas(role: RepoRole, permission: Permission): boolean {
+  return REPO_ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** The repo actions a page offers (the browser hides the rest; the server decides each call). */
+export const REPO_ACTIONS = ['mlRepo.update', 'mlRepo.delete', 'mlRepo.grants.manage', 'mlRepo.artifacts.write'] as const;
+export type RepoAction = (typeof REPO_ACTIONS)[number];
+
+/** Permissions a member holds only as a manager of some team (a team lead). */
+export const TEAM_LEAD_PERMISSIONS: readonly Permission[] = ['mlRepo.create'];

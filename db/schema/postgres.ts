@@ -25,7 +25,10 @@ import { ALERT_CONDITIONS, ALERT_STATES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVER
 import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
 import { CONNECTION_EVENT_KINDS } from '@/lib/connection-history';
 import { WORKSPACE_ROLES, WORKSPACE_SYNC_STATES, type QuotaUsage, type Toleration, type WorkspaceQuota, type WorkspaceSyncState } from '@/lib/workspaces';
+import { GRANT_SUBJECT_KINDS, REPO_ROLES } from '@/lib/ml-repos';
 import { ROLES } from '@/lib/permissions';
+import { STORAGE_KINDS, type ConnectionTestResult, type StorageSettings } from '@/lib/storage';
+import { TEAM_MEMBER_ROLES } from '@/lib/teams';
 import { PROVIDER_IDS } from '@/lib/providers';
 
 /** A point in time, stored to the second (as SQLite stores it), read back as a `Date`. */
@@ -383,4 +386,116 @@ export const workspaceRoles = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('workspace_roles_user_idx').on(t.userId)],
+);
+
+// ── Teams ───────────────────────────────────────────────────────────────────
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('teams_name_unique').on(t.name)],
+);
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: TEAM_MEMBER_ROLES }).notNull().default('member'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_members_user_idx').on(t.userId)],
+);
+
+export const workspaceTeamRoles = pgTable(
+  'workspace_team_roles',
+  {
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: WORKSPACE_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.teamId] }), index('workspace_team_roles_team_idx').on(t.teamId)],
+);
+
+// ── Storage integrations and ML repos ───────────────────────────────────────
+
+export const storageIntegrations = pgTable(
+  'storage_integrations',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: STORAGE_KINDS }).notNull(),
+    rootUri: text('root_uri').notNull(),
+    settings: jsonb('settings').$type<StorageSettings>().notNull().default({}),
+    credentialsSealed: text('credentials_sealed').notNull(),
+    credentialsHint: text('credentials_hint').notNull(),
+    lastTest: jsonb('last_test').$type<ConnectionTestResult | null>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('storage_integrations_name_unique').on(t.name)],
+);
+
+export const mlRepos = pgTable(
+  'ml_repos',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    storageIntegrationId: integer('storage_integration_id')
+      .notNull()
+      .references(() => storageIntegrations.id, { onDelete: 'restrict' }),
+    createdByUserId: integer('created_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('ml_repos_name_unique').on(t.name), index('ml_repos_storage_idx').on(t.storageIntegrationId)],
+);
+
+export const mlRepoGrants = pgTable(
+  'ml_repo_grants',
+  {
+    id: id(),
+    repoId: integer('repo_id')
+      .notNull()
+      .references(() => mlRepos.id, { onDelete: 'cascade' }),
+    subjectKind: text('subject_kind', { enum: GRANT_SUBJECT_KINDS }).notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    teamId: integer('team_id').references(() => teams.id, { onDelete: 'cascade' }),
+    workspaceId: integer('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: REPO_ROLES }).notNull(),
+    expiresAt: instant('expires_at'),
+    grantedByUserId: integer('granted_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('ml_repo_grants_user_unique').on(t.repoId, t.userId),
+    uniqueIndex('ml_repo_grants_team_unique').on(t.repoId, t.teamId),
+    uniqueIndex('ml_repo_grants_workspace_unique').on(t.repoId, t.workspaceId),
+    index('ml_repo_grants_user_idx').on(t.userId),
+    index('ml_repo_grants_team_idx').on(t.teamId),
+    index('ml_repo_grants_workspace_idx').on(t.workspaceId),
+    check(
+      'ml_repo_grants_one_subject',
+      sql`(${t.subjectKind} = 'user' and ${t.userId} is not null and ${t.teamId} is null and ${t.workspaceId} is null)
+       or (${t.subjectKind} = 'team' and ${t.teamId} is not null and ${t.userId} is null and ${t.workspaceId} is null)
+       or (${t.subjectKind} = 'workspace' and ${t.workspaceId} is not null and ${t.userId} is null and ${t.teamId} is null and ${t.role} <> 'admin')`,
+    ),
+  ],
 );

@@ -8,7 +8,10 @@
  * (lib/permissions.ts `PERMISSIONS`). On clusters and workspaces, a fleet-wide role
  * (admin) then holds its permissions everywhere; any other role holds them only on the
  * workspaces where it has a workspace role, and may read only those workspaces'
- * clusters (`WORKSPACE_ROLE_PERMISSIONS`, grants loaded by ./grants.ts).
+ * clusters (`WORKSPACE_ROLE_PERMISSIONS`, grants loaded by ./grants.ts). On an ML repo,
+ * a non-fleet-wide caller holds what their effective repo role gives
+ * (`REPO_ROLE_PERMISSIONS`, loaded by ./repo-access.ts); a team's members are changed by
+ * its managers; creating a repo takes being a manager of some team (a team lead).
  *
  * One rule for refusals: whatever a caller may not do, or may not see, is FORBIDDEN,
  * whether or not it exists, so a refusal never tells a member what exists elsewhere.
@@ -17,15 +20,30 @@
 import {
   FLEET_WIDE_ROLES,
   type Permission,
+  REPO_ACTIONS,
+  repoRoleHas,
+  type RepoAction,
   roleHas,
+  TEAM_LEAD_PERMISSIONS,
   WORKSPACE_ACTIONS,
   type WorkspaceAction,
   workspaceRoleHas,
 } from '@/lib/permissions';
 import { ForbiddenError, UnauthorizedError } from '@/server/errors';
+import type { RepoAccess } from '@/lib/ml-repos';
 import type { Principal, UserPrincipal, WorkspaceGrant } from './principal';
 
-export const RESOURCE_TYPES = ['cluster', 'environment', 'user', 'alertChannel', 'alertRule', 'workspace'] as const;
+export const RESOURCE_TYPES = [
+  'cluster',
+  'environment',
+  'user',
+  'alertChannel',
+  'alertRule',
+  'workspace',
+  'team',
+  'storageIntegration',
+  'mlRepo',
+] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** A single thing a procedure acts on, as its input names it. */
@@ -37,7 +55,11 @@ export type Resource =
   | { type: 'alertChannel'; id: number }
   | { type: 'alertRule'; id: number }
   | { type: 'workspace'; id: number }
-  | { type: 'workspace'; clusterName: string; name: string };
+  | { type: 'workspace'; clusterName: string; name: string }
+  | { type: 'team'; id: number }
+  | { type: 'storageIntegration'; id: number }
+  | { type: 'mlRepo'; id: number }
+  | { type: 'mlRepo'; name: string };
 
 export function requireUser(principal: Principal): UserPrincipal {
   if (principal.kind !== 'user') throw new UnauthorizedError('Sign in to continue');
@@ -63,17 +85,64 @@ function grantsOn(user: UserPrincipal, resource: Resource): readonly WorkspaceGr
   }
 }
 
+/** The caller's effective access on one repo, `none` when not loaded or not granted. */
+export function repoAccessOf(principal: Principal, repo: { id: number } | { name: string }): RepoAccess {
+  if (principal.kind !== 'user') return 'none';
+  if (fleetWide(principal)) return 'admin';
+  const entry = principal.repoAccess?.find((e) => ('id' in repo ? e.repoId === repo.id : e.repoName === repo.name));
+  return entry?.access ?? 'none';
+}
+
+function managesTeam(user: UserPrincipal, teamId?: number): boolean {
+  return (user.teamMemberships ?? []).some((m) => m.role === 'manager' && (teamId === undefined || m.teamId === teamId));
+}
+
 /** Throws `UnauthorizedError` or `ForbiddenError` unless `principal` may do `action` (on `resource`). */
 export function authorize(principal: Principal, action: Permission, resource?: Resource): UserPrincipal {
   const user = requireUser(principal);
   if (!roleHas(user.role, action)) throw new ForbiddenError('Your role does not allow this');
-  if (!resource || fleetWide(user) || (resource.type !== 'cluster' && resource.type !== 'workspace')) return user;
-  if (!grantsOn(user, resource).some((grant) => workspaceRoleHas(grant.role, action))) {
-    throw new ForbiddenError(
-      resource.type === 'workspace' ? 'Your role on this workspace does not allow this' : 'You have no role on a workspace of this cluster',
-    );
+  if (fleetWide(user)) return user;
+  if (TEAM_LEAD_PERMISSIONS.includes(action) && !managesTeam(user)) {
+    throw new ForbiddenError('Only team managers (team leads) and admins can do this');
   }
-  return user;
+  if (!resource) return user;
+  switch (resource.type) {
+    case 'cluster':
+    case 'workspace':
+      if (!grantsOn(user, resource).some((grant) => workspaceRoleHas(grant.role, action))) {
+        throw new ForbiddenError(
+          resource.type === 'workspace' ? 'Your role on this workspace does not allow this' : 'You have no role on a workspace of this cluster',
+        );
+      }
+      return user;
+    case 'team':
+      if (action === 'team.members.manage' && !managesTeam(user, resource.id)) {
+        throw new ForbiddenError("Only this team's managers and admins can change its members");
+      }
+      return user;
+    case 'mlRepo': {
+      const access = repoAccessOf(user, resource);
+      if (access === 'none' || !repoRoleHas(access, action)) {
+        throw new ForbiddenError(access === 'none' ? 'You have no access to this ML repo' : 'Your role on this ML repo does not allow this');
+      }
+      return user;
+    }
+    default:
+      return user;
+  }
+}
+
+/** What the caller may do on one repo, for the actions its page offers. */
+export function repoActions(principal: Principal, repoId: number): Record<RepoAction, boolean> {
+  const allowed = (action: RepoAction) => {
+    try {
+      authorize(principal, action, { type: 'mlRepo', id: repoId });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return Object.fromEntries(REPO_ACTIONS.map((action) => [action, allowed(action)])) as Record<RepoAction, boolean>;
 }
 
 /**
@@ -113,9 +182,17 @@ export function visibleScope(principal: Principal, type: ResourceType): VisibleS
     alertChannel: 'alert.read',
     alertRule: 'alert.read',
     workspace: 'workspace.read',
+    team: 'team.read',
+    storageIntegration: 'storage.read',
+    mlRepo: 'mlRepo.read',
   };
   if (!roleHas(user.role, readPermission[type])) return { kind: 'some', ids: [] };
-  if (fleetWide(user) || (type !== 'cluster' && type !== 'workspace')) return { kind: 'all' };
+  if (fleetWide(user)) return { kind: 'all' };
+  if (type === 'mlRepo') {
+    // The list procedure loads the access of every repo the caller reaches (./repo-access.ts).
+    return { kind: 'some', ids: (user.repoAccess ?? []).filter((e) => e.access !== 'none').map((e) => e.repoId) };
+  }
+  if (type !== 'cluster' && type !== 'workspace') return { kind: 'all' };
   const grants = user.workspaceGrants ?? [];
   const ids = grants.map((g) => (type === 'cluster' ? g.clusterId : g.workspaceId));
   return { kind: 'some', ids: [...new Set(ids)] };

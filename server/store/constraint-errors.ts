@@ -33,6 +33,32 @@ const UNIQUE_RULES: Record<string, UniqueRule> = {
     field: 'name',
     message: 'A workspace with this name already exists in this cluster',
   },
+  teams_name_unique: { table: 'teams', columns: ['name'], field: 'name', message: 'A team with this name already exists' },
+  storage_integrations_name_unique: {
+    table: 'storage_integrations',
+    columns: ['name'],
+    field: 'name',
+    message: 'A storage integration with this name already exists',
+  },
+  ml_repos_name_unique: { table: 'ml_repos', columns: ['name'], field: 'name', message: 'An ML repo with this name already exists' },
+  ml_repo_grants_user_unique: {
+    table: 'ml_repo_grants',
+    columns: ['repo_id', 'user_id'],
+    field: 'subject',
+    message: 'This user already has a grant on this repo; change its role instead',
+  },
+  ml_repo_grants_team_unique: {
+    table: 'ml_repo_grants',
+    columns: ['repo_id', 'team_id'],
+    field: 'subject',
+    message: 'This team already has a grant on this repo; change its role instead',
+  },
+  ml_repo_grants_workspace_unique: {
+    table: 'ml_repo_grants',
+    columns: ['repo_id', 'workspace_id'],
+    field: 'subject',
+    message: 'This workspace already has a grant on this repo; change its role instead',
+  },
 };
 
 const GENERIC_CONFLICT = 'That conflicts with something that already exists';
