@@ -16,6 +16,7 @@ import { z, ZodError } from 'zod';
 import { type AccessDeclaration, type Permission } from '@/lib/permissions';
 import { authorize, requireUser, type Resource, type ResourceType } from '@/server/access/authorize';
 import { withWorkspaceGrants } from '@/server/access/grants';
+import { withRepoAccess } from '@/server/access/repo-access';
 import type { Principal, UserPrincipal } from '@/server/access/principal';
 import type { ControlPlane } from '@/server/control-plane';
 import { DomainError } from '@/server/errors';
@@ -203,8 +204,11 @@ export function resourceProcedure<S extends z.ZodType>(
   return permissionProcedure(permission)
     .meta({ access: permission, resource })
     .input(input)
-    .use(({ ctx, input: parsed, next }) => {
-      authorize(ctx.principal, permission, resourceOf(parsed as z.output<S>));
-      return next();
+    .use(async ({ ctx, input: parsed, next }) => {
+      const target = resourceOf(parsed as z.output<S>);
+      // An ML repo's access comes from its grants: load the caller's for this one repo.
+      const principal = target.type === 'mlRepo' ? await withRepoAccess(ctx.cp.store, ctx.principal, target) : ctx.principal;
+      authorize(principal, permission, target);
+      return next({ ctx: { ...ctx, principal } });
     });
 }

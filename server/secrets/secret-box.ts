@@ -17,7 +17,7 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** What a sealed value is for: bound into the seal, checked on open. */
-export type SecretPurpose = 'notification-channel.url';
+export type SecretPurpose = 'notification-channel.url' | 'storage-integration.credentials';
 
 export interface SecretBox {
   seal(plaintext: string, purpose: SecretPurpose): string;
