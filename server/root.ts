@@ -5,6 +5,7 @@ import { authRouter } from '@/server/routers/auth';
 import { clustersRouter } from '@/server/routers/clusters/_router';
 import { environmentsRouter } from '@/server/routers/environments';
 import { healthRouter } from '@/server/routers/health';
+import { mlReposRouter } from '@/server/routers/ml-repos/_router';
 import { usersRouter } from '@/server/routers/users';
 import { workspacesRouter } from '@/server/routers/workspaces';
 import { router } from '@/server/trpc';
@@ -18,6 +19,7 @@ export const appRouter = router({
   clusters: clustersRouter,
   alerts: alertsRouter,
   workspaces: workspacesRouter,
+  mlRepos: mlReposRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { LinkTabs } from '@/components/ui/link-tabs';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { useCan, useSessionUser } from '@/components/auth/session-context';
@@ -12,7 +13,6 @@ import { useClusterDetail } from '@/components/clusters/use-cluster-detail';
 import { PageHeader } from '@/components/ui/page-header';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { useLiveClusters } from '@/components/trpc/use-live-clusters';
-import { cn } from '@/lib/cn';
 import { roleHas } from '@/lib/permissions';
 
 /**
@@ -78,11 +78,7 @@ export function ClusterView({ name, children }: { name: string; children: ReactN
   );
 }
 
-/**
- * Links, not an ARIA tablist: each tab is a page with its own URL, so Back, reload and
- * "open in new tab" work, Tab moves between them and Enter follows one. The current one
- * carries `aria-current="page"`.
- */
+/** The cluster's sections, each its own URL (components/clusters/cluster-tabs.tsx). */
 function ClusterTabBar({ name }: { name: string }) {
   const pathname = usePathname();
   const base = clusterTabHref(name, '');
@@ -90,28 +86,10 @@ function ClusterTabBar({ name }: { name: string }) {
   const { role } = useSessionUser();
   const visible = CLUSTER_TABS.filter((tab) => !tab.permission || roleHas(role, tab.permission));
   return (
-    <nav aria-label="Cluster sections" className="-mx-1 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800">
-      <ul className="flex min-w-max gap-1 px-1">
-        {visible.map((tab) => {
-          const active = tab.segment === current;
-          return (
-            <li key={tab.segment}>
-              <Link
-                href={clusterTabHref(name, tab.segment)}
-                aria-current={active ? 'page' : undefined}
-                className={cn(
-                  '-mb-px inline-block border-b-2 px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500',
-                  active
-                    ? 'border-indigo-600 text-indigo-700 dark:border-indigo-400 dark:text-indigo-300'
-                    : 'border-transparent text-zinc-600 hover:border-zinc-300 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100',
-                )}
-              >
-                {tab.label}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
+    <LinkTabs
+      label="Cluster sections"
+      tabs={visible.map((tab) => ({ href: clusterTabHref(name, tab.segment), label: tab.label }))}
+      currentHref={clusterTabHref(name, current)}
+    />
   );
 }

@@ -8,6 +8,7 @@
  * ("Bucket models does not exist", "Access denied: the key was refused", "The endpoint
  * could not be reached"), safe to show: never a credential, a signature or a stack.
  */
+import type { StorageIntegrationRow } from '@/db/schema';
 import type { ConnectionTestResult, StorageKind, StorageSettings } from '@/lib/storage';
 
 export interface StoredObject {
@@ -54,4 +55,10 @@ export class StorageError extends Error {
     super(message);
     this.name = 'StorageError';
   }
+}
+
+/** Builds drivers for integrations: the control plane's `cp.storage` (server/storage/index.ts). */
+export interface StorageConnector {
+  /** A driver for one integration, its credentials opened with the control plane's key. */
+  driverFor(integration: StorageIntegrationRow): StorageDriver;
 }

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
-import { PageHeader } from '@/components/ui/page-header';
 import { UsersView } from '@/components/users/users-view';
 import { roleHas } from '@/lib/permissions';
 import { currentUser } from '@/server/auth/current-user';
@@ -11,7 +10,6 @@ export default async function SettingsPage() {
   const user = await currentUser();
   return (
     <>
-      <PageHeader title="Settings" description="Your account, and people's access to this Fleetdeck." />
       <div className="space-y-10">
         <section aria-labelledby="account-title" className="space-y-3">
           <h2 id="account-title" className="text-base font-semibold">
