@@ -36,3 +36,11 @@ export interface EffectiveAccess {
   /** Why the answer is `none` when a grant exists but does not count ("the grant expired", "the user is deactivated"). */
   note?: string;
 }
+
+/**
+ * Where a repo lives: `<storage root>/<repo name>`. Derived, never stored, so renaming
+ * nothing and moving nothing keeps it true; one slash between, whatever the root ends with.
+ */
+export function repoLocation(storageRoot: string, repoName: string): string {
+  return `${storageRoot.replace(/\/+$/, '')}/${repoName}`;
+}
