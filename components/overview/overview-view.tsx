@@ -9,6 +9,7 @@ import { fleetQueryString, DEFAULT_FLEET_QUERY } from '@/components/clusters/fle
 import { formatCount, providerLabel } from '@/components/clusters/format';
 import { NoClustersYet } from '@/components/clusters/no-clusters-yet';
 import { EnvironmentChip } from '@/components/environments/environment-chip';
+import { TeamLeadHome } from '@/components/ml-repos/team-lead-home';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
@@ -57,8 +58,18 @@ const ATTENTION_COLUMNS: Column<AttentionRow>[] = [
   },
 ];
 
-/** Fleet health at a glance: counts, and the clusters that need someone, worst first. */
+/** `/`: a team lead's repos and expiring grants first (nothing for anyone else), then the fleet. */
 export function OverviewView() {
+  return (
+    <>
+      <TeamLeadHome />
+      <FleetOverview />
+    </>
+  );
+}
+
+/** Fleet health at a glance: counts, and the clusters that need someone, worst first. */
+function FleetOverview() {
   const trpc = useTRPC();
   const canManage = useCan('cluster.manage');
   useLiveClusters();
