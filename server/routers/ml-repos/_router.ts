@@ -27,6 +27,7 @@ import { createRepo, deleteRepo, getRepo, listRepos, updateRepo } from '@/server
 import { findRepoByName } from '@/server/services/ml-repos/shared';
 import { permissionProcedure, resourceProcedure, router } from '@/server/trpc';
 import { artifactsRouter } from './artifacts';
+import { homeRouter } from './home';
 
 const byName = (input: { name: string }) => ({ type: 'mlRepo' as const, name: input.name });
 
@@ -122,4 +123,7 @@ export const mlReposRouter = router({
   }),
 
   artifacts: artifactsRouter,
+
+  /** The team leads' home (server/routers/ml-repos/home.ts). */
+  home: homeRouter,
 });
