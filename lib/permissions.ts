@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'environment.manage': ['admin'],
   'user.read': ['admin'],
   'user.manage': ['admin'],
+  /** A user's page (teams, workspace roles, repo access): admins for anyone, a member only their own (server/access/authorize.ts). */
+  'user.profile.read': ['admin', 'member'],
   'audit.read': ['admin'],
   'cluster.read': ['admin', 'member'],
   'cluster.manage': ['admin'],

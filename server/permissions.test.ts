@@ -7,7 +7,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type AccessDeclaration, PERMISSIONS, type Role, roleHas } from '@/lib/permissions';
+import { type AccessDeclaration, PERMISSIONS, type Role, roleHas, TEAM_LEAD_PERMISSIONS } from '@/lib/permissions';
 import { RESOURCE_TYPES } from '@/server/access/authorize';
 import type { ProcedureMeta } from '@/server/trpc';
 import { appRouter } from '@/server/root';
@@ -64,6 +64,8 @@ function expectedFor(access: AccessDeclaration, role: Role | null): 'UNAUTHORIZE
   if (access === 'public') return 'ALLOWED';
   if (role === null) return 'UNAUTHORIZED';
   if (access === 'authenticated') return 'ALLOWED';
+  // The harness' member manages no team: a team lead's permission is refused them.
+  if (TEAM_LEAD_PERMISSIONS.includes(access)) return role === 'admin' ? 'ALLOWED' : 'FORBIDDEN';
   return roleHas(role, access) ? 'ALLOWED' : 'FORBIDDEN';
 }
 
@@ -168,6 +170,22 @@ describe('access on clusters and workspaces: a member without a workspace role',
     'workspaces.roles.candidates': { id: 1 },
     'workspaces.roles.grant': { id: 1, userId: 1, role: 'viewer' },
     'workspaces.roles.revoke': { id: 1, userId: 1 },
+    'mlRepos.accessOf': { subject: { kind: 'workspace', workspaceId: 1 } },
+    'mlRepos.get': { name: 'some-repo' },
+    'mlRepos.update': { name: 'some-repo', description: 'x' },
+    'mlRepos.delete': { name: 'some-repo', confirmName: 'some-repo' },
+    'mlRepos.grants.list': { name: 'some-repo' },
+    'mlRepos.grants.grant': { name: 'some-repo', subject: { kind: 'user', userId: 1 }, role: 'viewer' },
+    'mlRepos.grants.changeRole': { name: 'some-repo', grantId: 1, role: 'viewer' },
+    'mlRepos.grants.revoke': { name: 'some-repo', grantId: 1 },
+    'mlRepos.grantCandidates': { name: 'some-repo', kind: 'user' },
+    'mlRepos.whoCanAccess': { name: 'some-repo' },
+    'mlRepos.checkAccess': { repo: 'some-repo', subject: { kind: 'user', userId: 1 } },
+    'mlRepos.audit': { name: 'some-repo' },
+    'workspaces.roles.teams': { id: 1 },
+    'workspaces.roles.teamCandidates': { id: 1 },
+    'workspaces.roles.grantTeam': { id: 1, teamId: 1, role: 'viewer' },
+    'workspaces.roles.revokeTeam': { id: 1, teamId: 1 },
   };
 
   const scoped = procedures.filter(([, p]) => p._def.meta?.resource === 'cluster' || p._def.meta?.resource === 'workspace');

@@ -222,3 +222,10 @@ export type GrantWorkspaceRoleInput = z.infer<typeof grantWorkspaceRoleInput>;
 
 export const revokeWorkspaceRoleInput = z.object({ id: recordId, userId: recordId });
 export type RevokeWorkspaceRoleInput = z.infer<typeof revokeWorkspaceRoleInput>;
+
+/** A workspace role given to a whole team: every member holds it (the highest of theirs applies). */
+export const grantWorkspaceTeamRoleInput = z.object({ id: recordId, teamId: recordId, role: workspaceRole });
+export type GrantWorkspaceTeamRoleInput = z.infer<typeof grantWorkspaceTeamRoleInput>;
+
+export const revokeWorkspaceTeamRoleInput = z.object({ id: recordId, teamId: recordId });
+export type RevokeWorkspaceTeamRoleInput = z.infer<typeof revokeWorkspaceTeamRoleInput>;

@@ -115,6 +115,13 @@ export function authorize(principal: Principal, action: Permission, resource?: R
         );
       }
       return user;
+    case 'user':
+      // The one permission a member holds on a user: their own page. Every other user
+      // permission is admin-only by tenant role, and admins returned above.
+      if (action === 'user.profile.read' && resource.id !== user.userId) {
+        throw new ForbiddenError('You can open only your own user page');
+      }
+      return user;
     case 'team':
       if (action === 'team.members.manage' && !managesTeam(user, resource.id)) {
         throw new ForbiddenError("Only this team's managers and admins can change its members");

@@ -9,8 +9,10 @@ import {
   createWorkspaceInput,
   deleteWorkspaceInput,
   grantWorkspaceRoleInput,
+  grantWorkspaceTeamRoleInput,
   listWorkspacesInput,
   revokeWorkspaceRoleInput,
+  revokeWorkspaceTeamRoleInput,
   updateWorkspaceInput,
   workspaceFormOptionsInput,
   workspaceIdInput,
@@ -20,7 +22,16 @@ import { authorize, visibleScope } from '@/server/access/authorize';
 import { workspaceChanges } from '@/server/services/workspaces/changes';
 import { createWorkspace, deleteWorkspace, reapplyWorkspace, updateWorkspace } from '@/server/services/workspaces/mutations';
 import { getWorkspace, listWorkspaces, workspaceFormOptions } from '@/server/services/workspaces/queries';
-import { grantWorkspaceRole, listWorkspaceRoleCandidates, listWorkspaceRoles, revokeWorkspaceRole } from '@/server/services/workspaces/roles';
+import {
+  grantWorkspaceRole,
+  grantWorkspaceTeamRole,
+  listWorkspaceRoleCandidates,
+  listWorkspaceRoles,
+  listWorkspaceTeamRoleCandidates,
+  listWorkspaceTeamRoles,
+  revokeWorkspaceRole,
+  revokeWorkspaceTeamRole,
+} from '@/server/services/workspaces/roles';
 import { permissionProcedure, resourceProcedure, router } from '@/server/trpc';
 
 const byId = (input: { id: number }) => ({ type: 'workspace' as const, id: input.id });
@@ -49,6 +60,23 @@ const rolesRouter = router({
   }),
   revoke: resourceProcedure('workspace.roles.manage', 'workspace', revokeWorkspaceRoleInput, byId).mutation(async ({ ctx, input }) => {
     await revokeWorkspaceRole(ctx.cp, ctx.actor, input);
+    return { ok: true as const };
+  }),
+  /** The teams holding a role on it (each member holds it too), with their member counts. */
+  teams: resourceProcedure('workspace.roles.manage', 'workspace', workspaceIdInput, byId).query(({ ctx, input }) =>
+    listWorkspaceTeamRoles(ctx.cp.store, input.id),
+  ),
+  /** The teams the grant form offers: those without a role on it yet. */
+  teamCandidates: resourceProcedure('workspace.roles.manage', 'workspace', workspaceIdInput, byId).query(({ ctx, input }) =>
+    listWorkspaceTeamRoleCandidates(ctx.cp.store, input.id),
+  ),
+  /** Gives a team a role on the workspace (replacing the one it held). */
+  grantTeam: resourceProcedure('workspace.roles.manage', 'workspace', grantWorkspaceTeamRoleInput, byId).mutation(async ({ ctx, input }) => {
+    await grantWorkspaceTeamRole(ctx.cp, ctx.actor, input);
+    return { ok: true as const };
+  }),
+  revokeTeam: resourceProcedure('workspace.roles.manage', 'workspace', revokeWorkspaceTeamRoleInput, byId).mutation(async ({ ctx, input }) => {
+    await revokeWorkspaceTeamRole(ctx.cp, ctx.actor, input);
     return { ok: true as const };
   }),
 });

@@ -1,6 +1,11 @@
-/** Workspace resource roles: who may administer, edit or view one workspace (users today, teams later). */
-import { and, asc, eq, notInArray } from 'drizzle-orm';
-import type { GrantWorkspaceRoleInput, RevokeWorkspaceRoleInput } from '@/lib/schemas/workspace';
+/** Workspace resource roles: who may administer, edit or view one workspace, given to a user or to a whole team. */
+import { and, asc, count, eq, notInArray } from 'drizzle-orm';
+import type {
+  GrantWorkspaceRoleInput,
+  GrantWorkspaceTeamRoleInput,
+  RevokeWorkspaceRoleInput,
+  RevokeWorkspaceTeamRoleInput,
+} from '@/lib/schemas/workspace';
 import { workspaceFqn, type WorkspaceRole } from '@/lib/workspaces';
 import { InvalidError, NotFoundError } from '@/server/errors';
 import { tablesOf, type Db, type Store } from '@/server/store';
@@ -100,6 +105,95 @@ export async function revokeWorkspaceRole(cp: WorkspaceServices, actor: Actor, i
       action: 'workspace.revokeRole',
       target: { type: 'workspace', id: input.id, label: fqn },
       before: { user: held.email, role: held.role },
+    });
+    return workspace.clusterId;
+  });
+  afterWorkspaceCommit(cp, clusterId, [input.id]);
+}
+
+// ── Roles held by teams ─────────────────────────────────────────────────────
+
+export interface WorkspaceTeamRoleHolder {
+  teamId: number;
+  teamName: string;
+  memberCount: number;
+  role: WorkspaceRole;
+  grantedAt: Date;
+}
+
+export async function listWorkspaceTeamRoles(store: Store, workspaceId: number): Promise<WorkspaceTeamRoleHolder[]> {
+  const { teamMembers, teams, workspaceTeamRoles } = store.tables;
+  await findWorkspace(store.db, workspaceId);
+  const rows = await store.db
+    .select({
+      teamId: teams.id,
+      teamName: teams.name,
+      memberCount: count(teamMembers.userId),
+      role: workspaceTeamRoles.role,
+      grantedAt: workspaceTeamRoles.createdAt,
+    })
+    .from(workspaceTeamRoles)
+    .innerJoin(teams, eq(teams.id, workspaceTeamRoles.teamId))
+    .leftJoin(teamMembers, eq(teamMembers.teamId, teams.id))
+    .where(eq(workspaceTeamRoles.workspaceId, workspaceId))
+    .groupBy(teams.id, teams.name, workspaceTeamRoles.role, workspaceTeamRoles.createdAt)
+    .orderBy(asc(teams.name));
+  return rows.map((row) => ({ ...row, memberCount: Number(row.memberCount) }));
+}
+
+/** The teams that hold no role on the workspace yet (every signed-in user may read team names). */
+export async function listWorkspaceTeamRoleCandidates(store: Store, workspaceId: number): Promise<{ id: number; name: string }[]> {
+  const { teams, workspaceTeamRoles } = store.tables;
+  await findWorkspace(store.db, workspaceId);
+  const holders = store.db.select({ teamId: workspaceTeamRoles.teamId }).from(workspaceTeamRoles).where(eq(workspaceTeamRoles.workspaceId, workspaceId));
+  return store.db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(notInArray(teams.id, holders))
+    .orderBy(asc(teams.name))
+    .limit(MAX_ROLE_CANDIDATES);
+}
+
+/** Gives team `teamId` `role` on the workspace, replacing any role it held on it. */
+export async function grantWorkspaceTeamRole(cp: WorkspaceServices, actor: Actor, input: GrantWorkspaceTeamRoleInput): Promise<void> {
+  const clusterId = await cp.store.transaction(async (tx) => {
+    const { teams, workspaceTeamRoles } = tablesOf(tx);
+    const { workspace, fqn } = await fqnOf(tx, input.id);
+    const [team] = await tx.select({ name: teams.name }).from(teams).where(eq(teams.id, input.teamId)).limit(1);
+    if (!team) throw InvalidError.onField('teamId', 'That team does not exist');
+    const held = and(eq(workspaceTeamRoles.workspaceId, input.id), eq(workspaceTeamRoles.teamId, input.teamId));
+    const [before] = await tx.select({ role: workspaceTeamRoles.role }).from(workspaceTeamRoles).where(held).limit(1);
+    if (before?.role === input.role) return workspace.clusterId;
+    if (before) await tx.update(workspaceTeamRoles).set({ role: input.role }).where(held);
+    else await tx.insert(workspaceTeamRoles).values({ workspaceId: input.id, teamId: input.teamId, role: input.role });
+    await recordAudit(tx, actor, {
+      action: 'workspace.grantRole',
+      target: { type: 'workspace', id: input.id, label: fqn },
+      before: before ? { team: team.name, role: before.role } : null,
+      after: { team: team.name, role: input.role },
+    });
+    return workspace.clusterId;
+  });
+  afterWorkspaceCommit(cp, clusterId, [input.id]);
+}
+
+export async function revokeWorkspaceTeamRole(cp: WorkspaceServices, actor: Actor, input: RevokeWorkspaceTeamRoleInput): Promise<void> {
+  const clusterId = await cp.store.transaction(async (tx) => {
+    const { teams, workspaceTeamRoles } = tablesOf(tx);
+    const { workspace, fqn } = await fqnOf(tx, input.id);
+    const held = and(eq(workspaceTeamRoles.workspaceId, input.id), eq(workspaceTeamRoles.teamId, input.teamId));
+    const [before] = await tx
+      .select({ role: workspaceTeamRoles.role, name: teams.name })
+      .from(workspaceTeamRoles)
+      .innerJoin(teams, eq(teams.id, workspaceTeamRoles.teamId))
+      .where(held)
+      .limit(1);
+    if (!before) throw new NotFoundError('That team holds no role on this workspace');
+    await tx.delete(workspaceTeamRoles).where(held);
+    await recordAudit(tx, actor, {
+      action: 'workspace.revokeRole',
+      target: { type: 'workspace', id: input.id, label: fqn },
+      before: { team: before.name, role: before.role },
     });
     return workspace.clusterId;
   });
