@@ -44,3 +44,16 @@ export interface EffectiveAccess {
 export function repoLocation(storageRoot: string, repoName: string): string {
   return `${storageRoot.replace(/\/+$/, '')}/${repoName}`;
 }
+
+/** The path in words, as the access tables show it: "direct", "via team ml-platform", "via workspace gpu-1:train". */
+export function describeAccessPath(path: AccessPath | null): string {
+  if (!path) return '—';
+  switch (path.via) {
+    case 'direct':
+      return 'direct';
+    case 'team':
+      return `via team ${path.teamName}`;
+    case 'workspace':
+      return `via workspace ${path.workspaceFqn}`;
+  }
+}

@@ -13,13 +13,13 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
-import { type AccessDeclaration, type Permission } from '@/lib/permissions';
+import { type AccessDeclaration, type Permission, roleHas } from '@/lib/permissions';
 import { authorize, requireUser, type Resource, type ResourceType } from '@/server/access/authorize';
 import { withWorkspaceGrants } from '@/server/access/grants';
 import { withRepoAccess } from '@/server/access/repo-access';
 import type { Principal, UserPrincipal } from '@/server/access/principal';
 import type { ControlPlane } from '@/server/control-plane';
-import { DomainError } from '@/server/errors';
+import { DomainError, ForbiddenError } from '@/server/errors';
 import { errorMessage } from '@/server/logger';
 import type { Actor } from '@/server/services/audit';
 
@@ -181,9 +181,10 @@ export const authedProcedure = base.meta({ access: 'authenticated' }).use(({ ctx
  */
 export function permissionProcedure(permission: Permission, options: { creates?: ResourceType } = {}) {
   return base.meta({ access: permission, creates: options.creates }).use(async ({ ctx, next }) => {
-    // Refuse on the tenant role first; only then load the caller's workspace roles,
-    // which `authorize` and `visibleScope` read from the principal from here on.
-    authorize(ctx.principal, permission);
+    // Refuse on the tenant role first; only then load the caller's workspace roles and
+    // teams, which `authorize` and `visibleScope` read from the principal from here on
+    // (a team lead's permission needs their teams: it is decided by the second call).
+    if (!roleHas(requireUser(ctx.principal).role, permission)) throw new ForbiddenError('Your role does not allow this');
     const principal = await withWorkspaceGrants(ctx.cp.store, ctx.principal);
     const user = authorize(principal, permission);
     return next({ ctx: { ...ctx, principal, user, actor: actorOf(ctx, user) } });
