@@ -182,6 +182,10 @@ describe('access on clusters and workspaces: a member without a workspace role',
     'mlRepos.whoCanAccess': { name: 'some-repo' },
     'mlRepos.checkAccess': { repo: 'some-repo', subject: { kind: 'user', userId: 1 } },
     'mlRepos.audit': { name: 'some-repo' },
+    'workspaces.roles.teams': { id: 1 },
+    'workspaces.roles.teamCandidates': { id: 1 },
+    'workspaces.roles.grantTeam': { id: 1, teamId: 1, role: 'viewer' },
+    'workspaces.roles.revokeTeam': { id: 1, teamId: 1 },
   };
 
   const scoped = procedures.filter(([, p]) => p._def.meta?.resource === 'cluster' || p._def.meta?.resource === 'workspace');
