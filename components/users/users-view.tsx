@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { useSessionUser } from '@/components/auth/session-context';
 import { UserForm } from '@/components/users/user-form';
@@ -42,7 +43,15 @@ export function UsersView() {
   const setActive = useMutation(trpc.users.setActive.mutationOptions({ onSuccess: () => (setToggling(null), refresh()) }));
 
   const columns: Column<UserRow>[] = [
-    { id: 'email', header: 'Email', cell: (u) => u.email },
+    {
+      id: 'email',
+      header: 'Email',
+      cell: (u) => (
+        <Link href={`/settings/users/${u.id}`} className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+          {u.email}
+        </Link>
+      ),
+    },
     { id: 'name', header: 'Name', cell: (u) => u.name },
     {
       id: 'role',
