@@ -18,6 +18,7 @@ import { createLogger, errorMessage, type Logger } from '@/server/logger';
 import { createSecretBox, type SecretBox } from '@/server/secrets/secret-box';
 import { loadSecretKey } from '@/server/secrets/secret-key';
 import { openStore, type Store } from '@/server/store';
+import { createStorageConnector, type StorageConnector } from '@/server/storage';
 import { createWorkspaceReconciler, type WorkspaceReconciler, type WorkspaceReconcilerOptions } from '@/server/workspace-sync';
 
 export interface ControlPlane {
@@ -32,6 +33,8 @@ export interface ControlPlane {
   readonly secrets: SecretBox;
   /** Alert evaluation and notification delivery (server/alerts). */
   readonly alerts: AlertEngine;
+  /** Drivers for storage integrations, their credentials opened with `secrets` (server/storage). */
+  readonly storage: StorageConnector;
   /** Connection history upkeep: unstable-connection flags cleared when the window passes, 30-day pruning. */
   readonly connectionUpkeep: ConnectionUpkeep;
   /** Applies workspaces' desired state through the agents (server/workspace-sync). */
@@ -92,6 +95,7 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
   const connectionUpkeep = startConnectionUpkeep({ ...parts.connectionUpkeep, store, bus, log });
   const secrets = createSecretBox(secretKey);
   const alerts = createAlertEngine({ ...parts.alerts, store, log, bus, secrets, publicUrl: config.publicUrl });
+  const storage = createStorageConnector({ secrets, log: log.child({ component: 'storage' }) });
   const workspaceSync = createWorkspaceReconciler({ ...parts.workspaceSync, store, bus, gateway, log });
 
   return {
@@ -103,6 +107,7 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
     gateway,
     secrets,
     alerts,
+    storage,
     connectionUpkeep,
     workspaceSync,
     async close() {
