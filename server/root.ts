@@ -7,6 +7,7 @@ import { environmentsRouter } from '@/server/routers/environments';
 import { healthRouter } from '@/server/routers/health';
 import { mlReposRouter } from '@/server/routers/ml-repos/_router';
 import { storageRouter } from '@/server/routers/storage';
+import { teamsRouter } from '@/server/routers/teams';
 import { usersRouter } from '@/server/routers/users';
 import { workspacesRouter } from '@/server/routers/workspaces';
 import { router } from '@/server/trpc';
@@ -22,6 +23,7 @@ export const appRouter = router({
   workspaces: workspacesRouter,
   mlRepos: mlReposRouter,
   storage: storageRouter,
+  teams: teamsRouter,
 });
 
 export type AppRouter = typeof appRouter;
