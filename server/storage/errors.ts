@@ -138,7 +138,7 @@ export function toStorageError(error: unknown, context: ErrorContext): StorageEr
   }
 
   // Missing bucket or container.
-  if (key === 'NoSuchBucket' || key === 'ContainerNotFound' || (context.provider === 'gcs' && facts.status === 404 && /bucket/i.test(facts.message))) {
+  if (key === 'NoSuchBucket' || key === 'ContainerNotFound' || (context.provider === 'gcs' && facts.status === 404 && /bucket does not exist|no such bucket/i.test(facts.message))) {
     return new StorageError(`${container} "${context.bucket}" does not exist`, 'bucket-missing');
   }
 
@@ -179,9 +179,9 @@ export function toStorageError(error: unknown, context: ErrorContext): StorageEr
     return new StorageError('The object does not exist', 'not-found');
   }
 
-  const label = key && key !== 'Error' ? `${key}: ` : facts.status ? `HTTP ${facts.status}: ` : '';
+  const label = key && key !== 'Error' ? `${redacted(key, context.secrets)}: ` : facts.status ? `HTTP ${facts.status}: ` : '';
   const said = redacted(facts.message, context.secrets) || 'no details given';
-  return new StorageError(`The storage answered with an error: ${redacted(label, context.secrets)}${said}`, 'other');
+  return new StorageError(`The storage answered with an error: ${label}${said}`, 'other');
 }
 
 /** Runs `call`, failing as unreachable when it takes longer than `ms`; SDK failures become `StorageError`s. */

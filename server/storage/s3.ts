@@ -4,13 +4,17 @@
  * servers have no per-bucket host names. AWS S3 may assume a role: with an access key
  * the key assumes it, without one the server's own AWS identity does.
  *
+ * Listing uses ListObjects (V1) with a marker as the cursor: every S3-compatible server
+ * answers it, while s3rver's V2 continuation tokens need DES, which Node 20's OpenSSL 3
+ * no longer has (an InternalError on any truncated page).
+ *
  * Checksums are sent only when S3 requires them: newer SDKs otherwise put CRC headers
  * into presigned PUT URLs, which a browser upload (with its own body) then fails.
  */
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -95,24 +99,22 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver {
       const prefix = listingPrefix(root.prefix, folder);
       const answer = await call((abortSignal) =>
         client.send(
-          new ListObjectsV2Command({
-            Bucket: root.bucket,
-            Prefix: prefix,
-            Delimiter: '/',
-            MaxKeys: page.limit,
-            ContinuationToken: page.cursor ?? undefined,
-          }),
+          new ListObjectsCommand({ Bucket: root.bucket, Prefix: prefix, Delimiter: '/', MaxKeys: page.limit, Marker: page.cursor ?? undefined }),
           { abortSignal },
         ),
       );
+      const folders = (answer.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : []));
+      const objects = (answer.Contents ?? []).filter((o) => o.Key && o.Key !== prefix);
+      // NextMarker comes with a delimiter; servers that omit it continue after the last name listed.
+      const last = [...folders, ...objects.map((o) => o.Key ?? '')].sort().at(-1) ?? null;
       return {
-        folders: (answer.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [keyRelativeToRoot(root.prefix, p.Prefix)] : [])),
-        objects: (answer.Contents ?? []).flatMap((o) =>
-          o.Key && o.Key !== prefix
-            ? [{ key: keyRelativeToRoot(root.prefix, o.Key), size: Number(o.Size ?? 0), modifiedAt: o.LastModified ?? new Date(0) }]
-            : [],
-        ),
-        nextCursor: answer.IsTruncated && answer.NextContinuationToken ? answer.NextContinuationToken : null,
+        folders: folders.map((p) => keyRelativeToRoot(root.prefix, p)),
+        objects: objects.map((o) => ({
+          key: keyRelativeToRoot(root.prefix, o.Key ?? ''),
+          size: Number(o.Size ?? 0),
+          modifiedAt: o.LastModified ?? new Date(0),
+        })),
+        nextCursor: answer.IsTruncated ? (answer.NextMarker ?? last) : null,
       };
     },
 
