@@ -212,3 +212,39 @@ describe('access on clusters and workspaces: a member without a workspace role',
     expect(code).toBe('FORBIDDEN');
   });
 });
+
+/**
+ * A team's members are changed by its managers only, and a user's page is a member's own
+ * only: every procedure declaring `team.members.manage` or `user.profile.read` is called
+ * as a member who manages no team, on someone else's page; each must answer FORBIDDEN.
+ */
+describe('access on teams and user pages: a member who manages no team', () => {
+  let harness: RouterHarness;
+  beforeAll(async () => {
+    harness = await routerHarness();
+  });
+  afterAll(() => harness?.cp.close());
+
+  const VALID_INPUTS: Record<string, unknown> = {
+    'teams.memberCandidates': { teamId: 1, search: '' },
+    'teams.addMember': { teamId: 1, userId: 1 },
+    'teams.removeMember': { teamId: 1, userId: 1 },
+    'teams.setMemberRole': { teamId: 1, userId: 1, role: 'manager' },
+    'users.profile': { id: 1 },
+  };
+
+  const scoped = procedures.filter(([, p]) => p._def.meta?.access === 'team.members.manage' || p._def.meta?.access === 'user.profile.read');
+
+  it('finds them', () => expect(scoped.length).toBeGreaterThanOrEqual(5));
+
+  it.each(scoped)('%s → FORBIDDEN', async (path) => {
+    expect(Object.keys(VALID_INPUTS), `${path}: add an input that passes its schema to VALID_INPUTS`).toContain(path);
+    const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], harness.asMember);
+    // User 1 is the harness' admin: someone else's page for the member.
+    const code = await (fn as (input: unknown) => Promise<unknown>)(VALID_INPUTS[path]).then(
+      () => null,
+      (error: unknown) => (error instanceof TRPCError ? error.code : String(error)),
+    );
+    expect(code).toBe('FORBIDDEN');
+  });
+});
