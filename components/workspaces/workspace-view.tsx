@@ -16,6 +16,7 @@ import { useLiveWorkspaces } from '@/components/workspaces/use-live-workspaces';
 import { DeleteWorkspaceButton, DriftNotice, WorkspaceFqn } from '@/components/workspaces/workspace-actions';
 import { quotaLines } from '@/components/workspaces/quota-usage';
 import { WorkspaceRoles } from '@/components/workspaces/workspace-roles';
+import { SubjectRepoAccess } from '@/components/ml-repos/subject-access';
 import { formatInstant } from '@/lib/format-time';
 import { workspaceHref } from '@/components/workspaces/workspace-list';
 import { LINK_BUTTON } from '@/components/workspaces/workspaces-view';
@@ -138,6 +139,9 @@ export function WorkspaceView({ clusterName, name }: { clusterName: string; name
               <p className="text-sm">{w.myRole ? `You are this workspace’s ${w.myRole}.` : 'You see this workspace through your fleet role.'}</p>
             </Panel>
           )}
+          <Panel title="ML repo access" description="The ML repos this workspace’s applications can read or write, and the grant that gives it.">
+            <SubjectRepoAccess subject={{ kind: 'workspace', workspaceId: w.id }} />
+          </Panel>
         </div>
       </div>
     </>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EffectiveAccess } from '@/lib/ml-repos';
+import type { AccessPath, EffectiveAccess } from '@/lib/ml-repos';
 import { effectiveAccess, type GrantFact, grantIsLive, type SubjectFacts } from './effective-access';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -39,9 +39,9 @@ const ada = (over: Partial<Extract<SubjectFacts, { kind: 'user' }>> = {}): Subje
 });
 const train: SubjectFacts = { kind: 'workspace', workspaceId: TRAIN, workspaceFqn: 'gpu-1:train' };
 
-const direct = (grantId: number) => ({ via: 'direct', grantId });
-const viaTeam = (grantId: number) => ({ via: 'team', grantId, teamId: PLATFORM, teamName: 'ml-platform' });
-const viaWorkspace = (grantId: number, workspaceId = TRAIN, workspaceFqn = 'gpu-1:train') => ({ via: 'workspace', grantId, workspaceId, workspaceFqn });
+const direct = (grantId: number): AccessPath => ({ via: 'direct', grantId });
+const viaTeam = (grantId: number): AccessPath => ({ via: 'team', grantId, teamId: PLATFORM, teamName: 'ml-platform' });
+const viaWorkspace = (grantId: number, workspaceId = TRAIN, workspaceFqn = 'gpu-1:train'): AccessPath => ({ via: 'workspace', grantId, workspaceId, workspaceFqn });
 
 interface Case {
   name: string;
