@@ -5,6 +5,7 @@
  * any answer or audit row. Test connection runs against a real s3rver on loopback.
  */
 import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CreateStorageIntegrationForm } from '@/lib/schemas/storage';
 import { routerHarness, type RouterHarness } from '@/testing/router-harness';
@@ -245,7 +246,8 @@ describe('storage router', () => {
     expect(error.message).toBe('Used by 2 ML repos (llm-eval, vision); move or delete them first');
     expect(await rowCount()).toBe(1);
 
-    await h.store.transaction((tx) => tx.delete(h.store.tables.mlRepos));
+    const { mlRepos } = h.store.tables;
+    await h.store.transaction((tx) => tx.delete(mlRepos).where(eq(mlRepos.storageIntegrationId, created.id)));
     await h.asAdmin.storage.delete({ id: created.id });
     expect(await rowCount()).toBe(0);
     const audit = (await auditRows()).find((a) => a.action === 'storageIntegration.delete');
@@ -256,7 +258,7 @@ describe('storage router', () => {
     const created = await h.asAdmin.storage.create(S3_INPUT);
     await insertRepo('vision', created.id);
     const { storageIntegrations } = h.store.tables;
-    const direct = h.store.transaction((tx) => tx.delete(storageIntegrations));
+    const direct = h.store.transaction((tx) => tx.delete(storageIntegrations).where(eq(storageIntegrations.id, created.id)));
     await expect(direct).rejects.toThrow();
     expect(await rowCount()).toBe(1);
   });
