@@ -3,7 +3,7 @@
  * the browser's checks and the server's parse.
  */
 import { z } from 'zod';
-import { MAX_EMAIL, MAX_NAME, recordId, withoutNul } from '@/lib/schemas/limits';
+import { MAX_EMAIL, MAX_ID, MAX_NAME, recordId, withoutNul } from '@/lib/schemas/limits';
 import { GRANT_SUBJECT_KINDS, REPO_ROLES, WORKSPACE_GRANT_ROLES } from '@/lib/ml-repos';
 
 // ── Fields ──────────────────────────────────────────────────────────────────
@@ -39,7 +39,7 @@ export type RepoRef = z.infer<typeof repoRef>;
 export const createRepoInput = z.object({
   name: repoName,
   description: repoDescription.default(''),
-  storageIntegrationId: z.number({ error: 'Choose a storage integration' }).pipe(recordId),
+  storageIntegrationId: z.number({ error: 'Choose a storage integration' }).int().positive().max(MAX_ID, 'That storage integration does not exist'),
 });
 export type CreateRepoInput = z.input<typeof createRepoInput>;
 
