@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DEMO_FLEET, type DemoCluster } from '@/demo/fleet';
+import { seedDemoMlRepos } from '@/demo/ml-repos';
+import { type DemoStorageServer, startDemoStorage } from '@/demo/storage-server';
 import { SimulatedCluster } from '@/demo/simulated-cluster';
 import { attachClusterInput } from '@/lib/schemas/cluster';
 import { ConfigError, loadConfig } from '@/server/config';
@@ -78,7 +80,8 @@ const fallbackEnvId = envIdsByName.values().next().value;
 async function tokenFor(demo: DemoCluster): Promise<{ token: string; labelKeys: { nodePool: string; gpuType: string } }> {
   const [existing] = await cp.store.db.select().from(clusters).where(eq(clusters.name, demo.name)).limit(1);
   if (existing) {
-    const { token } = await rotateClusterToken(cp, actor, { name: demo.name }, controlPlaneUrl);
+    // The demo confirms its own production clusters (the dashboard asks a person to type the name).
+    const { token } = await rotateClusterToken(cp, actor, { name: demo.name, confirmName: demo.name }, controlPlaneUrl);
     return { token, labelKeys: { nodePool: existing.nodePoolLabel, gpuType: existing.gpuTypeLabel } };
   }
   const environmentIds = demo.environments.flatMap((name) => envIdsByName.get(name) ?? []);
@@ -110,16 +113,35 @@ const fleet = await Promise.all(
   }),
 );
 
+// Object storage beside the dashboard (its port + 1 unless DEMO_S3_PORT says otherwise),
+// then teams, the storage integration and ML repos with their grants and sample objects.
+const dashboardPort = new URL(http.url).port;
+let storage: DemoStorageServer | null = null;
+let mlReposLine = '';
+try {
+  storage = await startDemoStorage({
+    port: Number(process.env.DEMO_S3_PORT ?? Number(dashboardPort) + 1),
+    directory: path.resolve(path.dirname(config.database.engine === 'sqlite' ? config.database.path : 'data/demo.db'), 'demo-s3'),
+    dashboardOrigins: [`http://127.0.0.1:${dashboardPort}`, `http://localhost:${dashboardPort}`],
+  });
+  const { lead } = await seedDemoMlRepos(cp, { storageEndpoint: storage.endpoint, password: DEMO_PASSWORD });
+  mlReposLine = `  ML repos on an S3-compatible server at ${storage.endpoint}; a team lead: ${lead} / ${DEMO_PASSWORD}\n`;
+} catch (error) {
+  mlReposLine = `  ML repos were not seeded: ${error instanceof Error ? error.message : String(error)}\n`;
+}
+
 process.stdout.write(
   `\n  Fleetdeck demo: ${http.url}\n` +
     `  Sign in as ${config.bootstrapAdmin.email} / ${config.bootstrapAdmin.password === DEMO_PASSWORD ? DEMO_PASSWORD : '(your FLEETDECK_ADMIN_PASSWORD)'}\n` +
     `  ${fleet.length} simulated clusters, each with the real agent; agent logs in ${agentLogPath}\n` +
+    mlReposLine +
     `  Data: ${config.database.engine === 'sqlite' ? `${config.database.path} (delete it to start over)` : 'PostgreSQL (DATABASE_URL)'}\n\n`,
 );
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void Promise.allSettled(fleet.map((c) => c.stop()))
+      .then(() => storage?.close())
       .then(() => http.close())
       .then(() => cp.close())
       .finally(() => process.exit(0));
