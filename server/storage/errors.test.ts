@@ -21,7 +21,7 @@ function s3Error(name: string, status: number, message = '', headers: Record<str
 }
 
 function gcsError(code: number, message: string, reason?: string) {
-  return new ApiError({ code, message, errors: reason ? [{ reason, message }] : [] });
+  return Object.assign(new ApiError(message), { code, errors: reason ? [{ reason, message }] : [] });
 }
 
 function networkError(code: string) {
