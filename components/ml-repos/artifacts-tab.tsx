@@ -5,6 +5,7 @@ import { type ChangeEvent, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState, ErrorState, FormError, LoadingState } from '@/components/ui/states';
+import { useRepo } from '@/components/ml-repos/use-repo';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
 import { errorMessage } from '@/lib/form-errors';
@@ -32,10 +33,12 @@ export function formatBytes(bytes: number): string {
  * A repo's Artifacts tab: what is stored under its location, folder by folder. Downloads
  * and uploads go straight between the browser and the storage through presigned URLs the
  * server issues after checking the caller's role; no credential reaches this page.
- * `canUpload` comes from the repo's actions; the server decides each upload regardless.
+ * Upload is offered when the repo's actions allow it; the server decides each upload regardless.
  */
-export function RepoArtifactsTab({ name, canUpload = true }: { name: string; canUpload?: boolean }) {
+export function RepoArtifactsTab({ name }: { name: string }) {
   const trpc = useTRPC();
+  const repo = useRepo(name);
+  const canUpload = repo.data?.actions['mlRepo.artifacts.write'] ?? false;
   const [folder, setFolder] = useState('');
   const listing = useInfiniteQuery(
     trpc.mlRepos.artifacts.list.infiniteQueryOptions({ name, folder, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
