@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_ADMIN, E2E_DIR, E2E_PORT, E2E_POSTGRES_PORT } from './e2e/env';
+import { E2E_ADMIN, E2E_DIR, E2E_PORT, E2E_POSTGRES_PORT, E2E_S3_PORT } from './e2e/env';
 
 const serverEnv = {
   NODE_ENV: 'production',
@@ -74,6 +74,16 @@ export default defineConfig({
         PORT: String(E2E_POSTGRES_PORT),
         FLEETDECK_PUBLIC_URL: `http://127.0.0.1:${E2E_POSTGRES_PORT}`,
       },
+    },
+    {
+      // S3-compatible storage on loopback for storage integrations and artifacts.
+      command: 'exec node --import tsx e2e/serve-s3.ts',
+      // s3rver answers the service root (a bucket list) once it is up.
+      url: `http://127.0.0.1:${E2E_S3_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      env: { E2E_S3_PORT: String(E2E_S3_PORT) },
     },
   ],
 });
