@@ -88,17 +88,18 @@ export function TeamLeadHome() {
   return (
     <section aria-labelledby="team-lead-home-title" className="mb-8 space-y-4">
       <div>
-        <h1 id="team-lead-home-title" className="text-xl font-semibold">
+        {/* The page's one h1 stays the overview's: this section sits above it. */}
+        <h2 id="team-lead-home-title" className="text-xl font-semibold">
           Your ML repos
-        </h1>
+        </h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           You manage {data.managedTeams.map((t) => t.name).join(', ')}. The repos you administer, and the grants on them that expire soon.
         </p>
       </div>
       <section aria-labelledby="administered-repos-title" className="space-y-2">
-        <h2 id="administered-repos-title" className="text-sm font-semibold">
+        <h3 id="administered-repos-title" className="text-sm font-semibold">
           Repos you administer
-        </h2>
+        </h3>
         {data.repos.length === 0 ? (
           <EmptyState
             title="You administer no ML repo yet"
@@ -115,9 +116,9 @@ export function TeamLeadHome() {
         )}
       </section>
       <section aria-labelledby="expiring-grants-title" className="space-y-2">
-        <h2 id="expiring-grants-title" className="text-sm font-semibold">
+        <h3 id="expiring-grants-title" className="text-sm font-semibold">
           Grants expiring in the next {data.expiringWithinDays} days <span className="font-normal text-zinc-500">· soonest first</span>
-        </h2>
+        </h3>
         {data.expiringGrants.length === 0 ? (
           <p className="text-sm text-zinc-500">No grant on your repos expires in the next {data.expiringWithinDays} days.</p>
         ) : (
