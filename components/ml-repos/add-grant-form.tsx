@@ -80,7 +80,7 @@ export function AddGrantForm({ name }: { name: string }) {
             </Select>
           )}
         </Field>
-        <Field label="Role" errors={fieldErrors.role} hint={kind === 'workspace' ? 'Workspaces get viewer or editor, never admin.' : undefined}>
+        <Field label="Role to grant" errors={fieldErrors.role} hint={kind === 'workspace' ? 'Workspaces get viewer or editor, never admin.' : undefined}>
           {(c) => (
             <Select {...c} value={role} onChange={(e) => (setRole(e.target.value as RepoRole), fieldChanged('role'))}>
               {roles.map((r) => (
