@@ -251,3 +251,45 @@ describe('access on teams and user pages: a member who manages no team', () => {
     expect(code).toBe('FORBIDDEN');
   });
 });
+
+/**
+ * Storage integrations are the admins' alone: every procedure declaring `storage.manage`
+ * is called as a member with an input that passes its schema (so a refusal cannot come
+ * from validation); each must answer FORBIDDEN.
+ */
+describe('access on storage integrations: a member', () => {
+  let harness: RouterHarness;
+  beforeAll(async () => {
+    harness = await routerHarness();
+  });
+  afterAll(() => harness?.cp.close());
+
+  const VALID_INPUTS: Record<string, unknown> = {
+    'storage.create': {
+      kind: 's3-compatible',
+      name: 'member-attempt',
+      endpoint: 'http://127.0.0.1:9000',
+      rootUri: 's3://ml-artifacts/x',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    },
+    'storage.update': { id: 1, name: 'renamed' },
+    'storage.replaceCredentials': { id: 1, kind: 's3-compatible', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    'storage.delete': { id: 1 },
+    'storage.testConnection': { id: 1 },
+  };
+
+  const scoped = procedures.filter(([, p]) => p._def.meta?.access === 'storage.manage');
+
+  it('finds them', () => expect(scoped.length).toBeGreaterThanOrEqual(5));
+
+  it.each(scoped)('%s → FORBIDDEN', async (path) => {
+    expect(Object.keys(VALID_INPUTS), `${path}: add an input that passes its schema to VALID_INPUTS`).toContain(path);
+    const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], harness.asMember);
+    const code = await (fn as (input: unknown) => Promise<unknown>)(VALID_INPUTS[path]).then(
+      () => null,
+      (error: unknown) => (error instanceof TRPCError ? error.code : String(error)),
+    );
+    expect(code).toBe('FORBIDDEN');
+  });
+});
