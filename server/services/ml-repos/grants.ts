@@ -151,6 +151,17 @@ async function checkSubjectExists(tx: Db, subject: GrantSubject) {
   }
 }
 
+/**
+ * The repo, locked for this transaction: touching its row makes concurrent grant changes
+ * on the same repo wait for each other on PostgreSQL (SQLite has one writer anyway), so
+ * two admins stepping down at once cannot both pass the last-admin check.
+ */
+async function lockRepo(tx: Db, name: string) {
+  const { mlRepos } = tablesOf(tx);
+  await tx.update(mlRepos).set({ updatedAt: new Date() }).where(eq(mlRepos.name, name));
+  return findRepoByName(tx, name);
+}
+
 export async function createGrant(store: Store, actor: Actor, input: CreateGrantInput, now = new Date()): Promise<GrantView> {
   const { subject, role } = input;
   if (subject.kind === 'workspace' && !(WORKSPACE_GRANT_ROLES as readonly string[]).includes(role)) {
@@ -159,7 +170,7 @@ export async function createGrant(store: Store, actor: Actor, input: CreateGrant
   checkExpiry(input.expiresAt, now);
   return store.transaction(async (tx) => {
     const { mlRepoGrants } = tablesOf(tx);
-    const repo = await findRepoByName(tx, input.name);
+    const repo = await lockRepo(tx, input.name);
     await checkSubjectExists(tx, subject);
     const [row] = await tx
       .insert(mlRepoGrants)
@@ -193,7 +204,7 @@ export async function changeGrant(store: Store, actor: Actor, input: ChangeGrant
   checkExpiry(input.expiresAt, now);
   return store.transaction(async (tx) => {
     const { mlRepoGrants } = tablesOf(tx);
-    const repo = await findRepoByName(tx, input.name);
+    const repo = await lockRepo(tx, input.name);
     const row = await findGrant(tx, repo.id, input.grantId);
     if (row.subjectKind === 'workspace' && !(WORKSPACE_GRANT_ROLES as readonly string[]).includes(input.role)) {
       throw InvalidError.onField('role', 'A workspace can be granted viewer or editor, never admin');
@@ -214,7 +225,7 @@ export async function changeGrant(store: Store, actor: Actor, input: ChangeGrant
 export async function revokeGrant(store: Store, actor: Actor, input: RevokeGrantInput, now = new Date()): Promise<{ ok: true }> {
   return store.transaction(async (tx) => {
     const { mlRepoGrants } = tablesOf(tx);
-    const repo = await findRepoByName(tx, input.name);
+    const repo = await lockRepo(tx, input.name);
     const row = await findGrant(tx, repo.id, input.grantId);
     if (row.role === 'admin' && grantIsLive(row, now)) await keepsAnotherAdmin(tx, repo.id, row.id, now);
     const before = viewOf(await subjectViews(tx, [row]), row, now);
