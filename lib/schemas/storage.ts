@@ -233,7 +233,7 @@ export function serviceAccountKeyProblem(text: string): string | null {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return 'The key is not valid JSON: paste the whole key file downloaded from Google Cloud';
+    return 'The key could not be read as JSON: paste the whole key file downloaded from Google Cloud';
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'The key must be a JSON object (the key file downloaded from Google Cloud)';
   const key = parsed as Record<string, unknown>;

@@ -148,7 +148,7 @@ describe('storage router', () => {
     ['an Azure root without a container', { ...AZURE_INPUT, rootUri: 'https://acmestorage.blob.core.windows.net/' }, 'rootUri', /names no container/],
     ['an S3-compatible root with https://', { ...compatInput('http://127.0.0.1:9000'), rootUri: 'https://minio/ml' }, 'rootUri', /Enter a root like s3:\/\//],
     ['an S3-compatible endpoint that is not http(s)', compatInput('ftp://127.0.0.1:9000'), 'endpoint', /http:\/\/ or https:\/\//],
-    ['a key that is not JSON', { ...GCS_INPUT, serviceAccountKey: `not json ${GCS_PRIVATE_BODY}` }, 'serviceAccountKey', /not valid JSON/],
+    ['a key that is not JSON', { ...GCS_INPUT, serviceAccountKey: `not json ${GCS_PRIVATE_BODY}` }, 'serviceAccountKey', /could not be read as JSON/],
     [
       'a key JSON of another type',
       { ...GCS_INPUT, serviceAccountKey: JSON.stringify({ type: 'authorized_user', client_secret: GCS_PRIVATE_BODY }) },
