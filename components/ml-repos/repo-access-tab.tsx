@@ -12,7 +12,7 @@ import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useTRPC } from '@/components/trpc/client';
 import type { RouterOutputs } from '@/components/trpc/types';
-import { errorMessage } from '@/lib/form-errors';
+import { errorMessage, serverFieldErrors } from '@/lib/form-errors';
 import { REPO_ROLES, type RepoRole, WORKSPACE_GRANT_ROLES } from '@/lib/ml-repos';
 
 type Grant = RouterOutputs['mlRepos']['grants']['list'][number];
@@ -90,6 +90,37 @@ function RoleControl({ name, grant }: { name: string; grant: Grant }) {
   );
 }
 
+/** The expiry day of a grant (end of day, UTC); cleared, the grant never expires. */
+function ExpiryControl({ name, grant }: { name: string; grant: Grant }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshAccess(name);
+  const change = useMutation(trpc.mlRepos.grants.changeRole.mutationOptions({ onSettled: () => refresh() }));
+  const current = grant.expiresAt ? grant.expiresAt.toISOString().slice(0, 10) : '';
+  return (
+    <span className="flex flex-col items-start gap-1 max-sm:items-end">
+      <input
+        type="date"
+        aria-label={`Expiry of ${grant.subject.label}`}
+        className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        defaultValue={current}
+        key={current}
+        disabled={change.isPending}
+        onBlur={(e) => {
+          const day = e.target.value;
+          if (day === current) return;
+          change.mutate({ name, grantId: grant.id, role: grant.role, expiresAt: day ? new Date(`${day}T23:59:59.999Z`) : null });
+        }}
+      />
+      <span className="text-xs text-zinc-500">{grant.expiresAt ? 'Clear to never expire' : 'Never expires'}</span>
+      {change.error && (
+        <span role="alert" className="max-w-[16rem] text-xs text-red-600 dark:text-red-400">
+          {serverFieldErrors(change.error).expiresAt?.[0] ?? errorMessage(change.error)}
+        </span>
+      )}
+    </span>
+  );
+}
+
 function RevokeButton({ name, grant }: { name: string; grant: Grant }) {
   const trpc = useTRPC();
   const refresh = useRefreshAccess(name);
@@ -131,7 +162,7 @@ function GrantsTable({ name, canManage }: { name: string; canManage: boolean }) 
   const columns: Column<Grant>[] = [
     { id: 'subject', header: 'Subject', cell: (g) => <SubjectCell grant={g} /> },
     { id: 'role', header: 'Role', cell: (g) => (canManage ? <RoleControl name={name} grant={g} /> : g.role) },
-    { id: 'expires', header: 'Expires', cell: (g) => formatExpiry(g.expiresAt) },
+    { id: 'expires', header: 'Expires', cell: (g) => (canManage ? <ExpiryControl name={name} grant={g} /> : formatExpiry(g.expiresAt)) },
     { id: 'granted', header: 'Granted by', cell: (g) => g.grantedBy ?? '—' },
   ];
   if (canManage) columns.push({ id: 'actions', header: 'Actions', align: 'right', cell: (g) => <RevokeButton name={name} grant={g} /> });
