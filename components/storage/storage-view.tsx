@@ -42,7 +42,7 @@ function LastTest({ details }: { details: Details }) {
   const at = new Date(test.at);
   return (
     <span className="inline-flex flex-wrap items-center gap-1.5">
-      <Badge tone={test.ok ? 'green' : 'red'}>{test.ok ? 'Passed' : `Failed: ${failed?.step ?? 'test'}`}</Badge>
+      <Badge tone={test.ok ? 'green' : 'red'} className="whitespace-nowrap">{test.ok ? 'Passed' : `Failed: ${failed?.step ?? 'test'}`}</Badge>
       <time dateTime={test.at} title={formatInstant(at)} className="text-xs text-zinc-500 dark:text-zinc-400">
         {timeAgo(at)}
       </time>
@@ -72,12 +72,12 @@ export function StorageView() {
   }
 
   const columns: Column<Admin>[] = [
-    { id: 'name', header: 'Name', cell: (i) => <span className="font-medium">{i.name}</span> },
-    { id: 'kind', header: 'Kind', cell: (i) => STORAGE_KIND_LABELS[i.kind] },
+    { id: 'name', header: 'Name', cell: (i) => <span className="font-medium whitespace-nowrap">{i.name}</span> },
+    { id: 'kind', header: 'Kind', cell: (i) => <span className="whitespace-nowrap">{STORAGE_KIND_LABELS[i.kind]}</span> },
     { id: 'root', header: 'Root', cell: (i) => <TruncatedText text={i.rootUri} className="font-mono text-xs" /> },
     { id: 'credentials', header: 'Credentials', cell: (i) => i.details.credentialsHint },
     { id: 'lastTest', header: 'Last test', cell: (i) => <LastTest details={i.details} /> },
-    { id: 'repos', header: 'ML repos', align: 'right', cell: (i) => i.details.repoCount },
+    { id: 'repos', header: 'Repos', align: 'right', cell: (i) => i.details.repoCount },
     {
       id: 'actions',
       header: 'Actions',
@@ -85,7 +85,7 @@ export function StorageView() {
       cell: (i) => {
         const reason = usageReason(i.details);
         return (
-          <div className="flex flex-wrap gap-1.5">
+          <div className="flex flex-wrap gap-1.5 sm:flex-nowrap">
             <Button size="sm" variant="secondary" onClick={() => (setTesting(i), test.mutate({ id: i.id }))} aria-label={`Test connection of ${i.name}`}>
               Test connection
             </Button>
