@@ -74,8 +74,19 @@ export function StorageView() {
   const columns: Column<Admin>[] = [
     { id: 'name', header: 'Name', cell: (i) => <span className="font-medium whitespace-nowrap">{i.name}</span> },
     { id: 'kind', header: 'Kind', cell: (i) => <span className="whitespace-nowrap">{STORAGE_KIND_LABELS[i.kind]}</span> },
-    { id: 'root', header: 'Root', cell: (i) => <TruncatedText text={i.rootUri} className="font-mono text-xs" /> },
-    { id: 'credentials', header: 'Credentials', cell: (i) => i.details.credentialsHint },
+    {
+      id: 'root',
+      header: 'Root and credentials',
+      stackOnPhone: true,
+      cell: (i) => (
+        <span className="block min-w-0 max-w-md">
+          <TruncatedText text={i.rootUri} className="font-mono text-xs" />
+          <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+            <TruncatedText text={i.details.credentialsHint} />
+          </span>
+        </span>
+      ),
+    },
     { id: 'lastTest', header: 'Last test', cell: (i) => <LastTest details={i.details} /> },
     { id: 'repos', header: 'Repos', align: 'right', cell: (i) => i.details.repoCount },
     {
@@ -85,7 +96,7 @@ export function StorageView() {
       cell: (i) => {
         const reason = usageReason(i.details);
         return (
-          <div className="flex flex-wrap gap-1.5 sm:flex-nowrap">
+          <div className="flex flex-wrap gap-1.5 [&>button]:whitespace-nowrap">
             <Button size="sm" variant="secondary" onClick={() => (setTesting(i), test.mutate({ id: i.id }))} aria-label={`Test connection of ${i.name}`}>
               Test connection
             </Button>
