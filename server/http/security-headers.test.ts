@@ -26,6 +26,13 @@ describe('pageSecurityPolicy', () => {
     expect(pageSecurityPolicy('n', { dev: true, secure: false })).toMatch(/script-src [^;]*'unsafe-eval'/);
     expect(pageSecurityPolicy('n', { dev: false, secure: true })).toContain('upgrade-insecure-requests');
   });
+
+  it('lets page scripts reach only our origin, and the storage origins it is given (presigned uploads)', () => {
+    expect(pageSecurityPolicy('n', { dev: false, secure: false })).toContain("connect-src 'self';");
+    expect(pageSecurityPolicy('n', { dev: false, secure: false, connectSources: ['http://127.0.0.1:9000', 'https://*.amazonaws.com'] })).toContain(
+      "connect-src 'self' http://127.0.0.1:9000 https://*.amazonaws.com;",
+    );
+  });
 });
 
 describe('transportHeaders', () => {

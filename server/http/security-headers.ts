@@ -26,7 +26,14 @@ function newNonce(): string {
  * script it renders; `strict-dynamic` lets those load their chunks). Styles may be
  * inline: components set `style` attributes, and a style cannot run code.
  */
-export function pageSecurityPolicy(nonce: string, options: { dev: boolean; secure: boolean }): string {
+export interface PagePolicyOptions {
+  dev: boolean;
+  secure: boolean;
+  /** Origins beside our own that page scripts may send to: the storage a presigned upload goes to. */
+  connectSources?: readonly string[];
+}
+
+export function pageSecurityPolicy(nonce: string, options: PagePolicyOptions): string {
   const directives = [
     "default-src 'self'",
     // React's dev build rebuilds server error stacks with eval; production never evals.
@@ -34,7 +41,7 @@ export function pageSecurityPolicy(nonce: string, options: { dev: boolean; secur
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self'",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...(options.connectSources ?? [])].join(' '),
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -49,7 +56,7 @@ export function pageSecurityPolicy(nonce: string, options: { dev: boolean; secur
  * reads it from there) and the same policy on the response (the browser enforces it).
  * A policy the client sent itself is replaced, never believed.
  */
-export function applyPageHeaders(req: IncomingMessage, res: ServerResponse, options: { dev: boolean; secure: boolean }): void {
+export function applyPageHeaders(req: IncomingMessage, res: ServerResponse, options: PagePolicyOptions): void {
   const policy = pageSecurityPolicy(newNonce(), options);
   req.headers['content-security-policy'] = policy;
   delete req.headers['content-security-policy-report-only'];

@@ -14,6 +14,7 @@ import { LISTEN_BACKLOG } from '@/server/agent-gateway';
 import type { ControlPlane } from '@/server/control-plane';
 import { REQUEST_PATH_HEADER } from '@/lib/sign-in-return';
 import { errorMessage } from '@/server/logger';
+import { artifactUploadOrigins } from '@/server/services/ml-repos/artifacts';
 import { AGENT_CHART_PREFIX, handleAgentChartRequest } from './agent-chart';
 import { isSecure } from './request-facts';
 import { applyPageHeaders } from './security-headers';
@@ -67,6 +68,9 @@ export async function assertPortFree(hostname: string, port: number): Promise<vo
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
+/** How long the storage origins in the pages' connect-src are reused before they are read again. */
+const UPLOAD_ORIGINS_TTL_MS = 5_000;
+
 export async function startHttpServer(cp: ControlPlane, options: HttpServerOptions = {}): Promise<HttpServer> {
   const hostname = options.hostname ?? cp.config.hostname;
   const port = options.port ?? cp.config.port;
@@ -78,8 +82,19 @@ export async function startHttpServer(cp: ControlPlane, options: HttpServerOptio
   await app.prepare();
   const nextUpgrade = app.getUpgradeHandler();
 
+  // Artifact uploads go from the page straight to the storage (presigned PUT): its origins
+  // join connect-src. Read at most every few seconds, not once per page and asset request.
+  let uploadOrigins: { readAt: number; origins: Promise<string[]> } | null = null;
+  const storageOrigins = (): Promise<string[]> => {
+    if (!uploadOrigins || Date.now() - uploadOrigins.readAt > UPLOAD_ORIGINS_TTL_MS) {
+      uploadOrigins = { readAt: Date.now(), origins: artifactUploadOrigins(cp.store).catch(() => []) };
+    }
+    return uploadOrigins.origins;
+  };
+
   const handlePage = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    applyPageHeaders(req, res, { dev, secure: isSecure(req, cp.config) });
+    const connectSources = await storageOrigins();
+    applyPageHeaders(req, res, { dev, secure: isSecure(req, cp.config), connectSources });
     // Pages learn who is calling only from us: whatever a client sent under this name is dropped.
     delete req.headers[PRINCIPAL_HEADER];
     // The signed-in layout sends a signed-out visitor to sign-in with this as `next` (deep links).

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { StorageKind } from '@/lib/storage';
 import type { RepoRole } from '@/lib/ml-repos';
 import type { UserPrincipal } from '@/server/access/principal';
-import { ARTIFACT_URL_TTL_SECONDS } from '@/server/services/ml-repos/artifacts';
+import { ARTIFACT_URL_TTL_SECONDS, artifactUploadOrigins } from '@/server/services/ml-repos/artifacts';
 import { AZURITE_ACCOUNT_KEY, startAzurite, type AzuriteServer } from '@/testing/azurite';
 import { callerFor, insertUser, routerHarness, type RouterHarness } from '@/testing/router-harness';
 import { startS3rver, type S3Server } from '@/testing/s3rver';
@@ -180,6 +180,11 @@ describe.each(Object.keys(STORAGES))('ML repo artifacts on %s', (storageName) =>
     } while (cursor && pages < 10);
     expect(pages).toBe(3);
     expect(seen.sort()).toEqual([1, 2, 3, 4, 5].map((n) => `runs/run-${n}.json`));
+  });
+
+  it("names the storage's origin for the pages' connect-src, so the browser may PUT there", async () => {
+    const expected = storage.kind === 's3-compatible' ? s3.endpoint : 'https://devstoreaccount1.blob.core.windows.net';
+    expect(await artifactUploadOrigins(h.store)).toEqual([expected]);
   });
 
   it('an empty repo lists nothing', async () => {

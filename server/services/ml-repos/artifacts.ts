@@ -122,6 +122,32 @@ export async function listArtifacts(cp: ArtifactServices, input: z.output<typeof
   };
 }
 
+/**
+ * Where a page's script may send uploads: the storage endpoints presigned URLs point at,
+ * for the pages' `connect-src` (server/http/security-headers.ts). Downloads are
+ * navigations and need none. Derived from what is stored (never from credentials): an
+ * S3-compatible endpoint, an Azure account's blob host, AWS S3 and GCS's public hosts.
+ */
+export async function artifactUploadOrigins(store: Store): Promise<string[]> {
+  const { storageIntegrations } = store.tables;
+  const rows = await store.db
+    .select({ kind: storageIntegrations.kind, rootUri: storageIntegrations.rootUri, settings: storageIntegrations.settings })
+    .from(storageIntegrations);
+  const origins = new Set<string>();
+  for (const row of rows) {
+    try {
+      if (row.kind === 's3-compatible' && row.settings.endpoint) origins.add(new URL(row.settings.endpoint).origin);
+      if (row.kind === 'azure-blob') origins.add(new URL(row.rootUri).origin);
+      // Presigned S3 URLs name the bucket's host (or s3.<region>) under amazonaws.com.
+      if (row.kind === 's3') origins.add('https://*.amazonaws.com');
+      if (row.kind === 'gcs') origins.add('https://storage.googleapis.com');
+    } catch {
+      // A stored value that is not a URL adds no origin: uploads there are refused by the page, nothing else breaks.
+    }
+  }
+  return [...origins].sort();
+}
+
 const expiry = () => new Date(Date.now() + ARTIFACT_URL_TTL_SECONDS * 1000);
 
 export async function artifactDownloadUrl(cp: ArtifactServices, input: z.output<typeof artifactDownloadInput>): Promise<PresignedArtifactUrl> {
