@@ -48,7 +48,9 @@ export async function startS3rver(options: { buckets?: string[]; port?: number }
   await s3rver.configureBuckets();
   const handle = s3rver.callback();
   const server = http.createServer((req, res) => {
-    const problem = sigV4Problem(req, SECRET);
+    // A browser's CORS preflight carries no signature of its own (S3 answers it from the
+    // bucket's CORS rules alone); checking it would refuse every presigned upload from a page.
+    const problem = req.method === 'OPTIONS' ? null : sigV4Problem(req, SECRET);
     if (!problem) {
       handle(req, res);
       return;
