@@ -1,7 +1,7 @@
 /**
  * The demo's teams, storage and ML repos, seeded through the same services the
  * dashboard calls: two teams (ml-research, led by Lena Lead), an S3-compatible storage
- * integration on the demo's s3rver, two workspaces, and three repos whose grants show
+ * integration on the demo's s3rver, two workspaces (ml-research edits the staging one), and three repos whose grants show
  * every case the Access tab explains — a user, a team and a workspace (one in a
  * production environment), one grant expiring soon and one expired. A few small objects
  * (models/, artifacts/, runs/) sit in each repo. Seeded once; later starts only make sure
@@ -23,6 +23,7 @@ import { addTeamMember } from '@/server/services/teams/members';
 import { createTeam } from '@/server/services/teams/mutations';
 import { createUser } from '@/server/services/users';
 import { createWorkspace } from '@/server/services/workspaces/mutations';
+import { grantWorkspaceTeamRole } from '@/server/services/workspaces/roles';
 import { DEMO_BUCKET, DEMO_S3_CREDENTIALS } from './storage-server';
 
 export const DEMO_STORAGE_NAME = 'demo-lake';
@@ -54,6 +55,9 @@ export const DEMO_WORKSPACES = [
   { cluster: 'eks-prod-use1', name: 'inference', environment: 'prod' },
   { cluster: 'gke-staging-usc1', name: 'training', environment: 'staging' },
 ] as const;
+
+/** Workspace roles given to whole teams: ml-research works in the staging training workspace. */
+export const DEMO_TEAM_WORKSPACE_ROLES = [{ team: 'ml-research', workspace: 'gke-staging-usc1:training', role: 'editor' }] as const;
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -228,6 +232,11 @@ export async function seedDemoMlRepos(cp: ControlPlane, options: { storageEndpoi
   const people = await userIds(cp, options.password);
   const teams = await seedTeams(cp, people);
   const workspaces = await seedWorkspaces(cp);
+  for (const grant of DEMO_TEAM_WORKSPACE_ROLES) {
+    const [teamId, workspaceId] = [teams.get(grant.team), workspaces.get(grant.workspace)];
+    // Granting the role a team already holds changes nothing (and audits nothing).
+    if (teamId && workspaceId) await grantWorkspaceTeamRole(cp, DEMO_ACTOR, { id: workspaceId, teamId, role: grant.role });
+  }
   const integration = await seedStorage(cp, options.storageEndpoint);
   await seedRepos(cp, integration.id, { people, teams, workspaces });
   await seedObjects(cp, integration);

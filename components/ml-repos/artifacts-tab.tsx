@@ -66,10 +66,10 @@ export function RepoArtifactsTab({ name }: { name: string }) {
           <button
             type="button"
             onClick={() => setFolder(e.path)}
-            className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+            className="inline-flex items-center gap-1.5 font-medium text-indigo-700 hover:underline dark:text-indigo-300"
             aria-label={`Open folder ${e.name}`}
           >
-            <span aria-hidden>📁 </span>
+            <FolderIcon />
             {e.name}/
           </button>
         ) : (
@@ -124,6 +124,14 @@ export function RepoArtifactsTab({ name }: { name: string }) {
         </>
       )}
     </section>
+  );
+}
+
+function FolderIcon() {
+  return (
+    <svg viewBox="0 0 20 20" fill="currentColor" className="size-4 shrink-0" aria-hidden>
+      <path d="M2 5.5A1.5 1.5 0 0 1 3.5 4h4l2 2h7A1.5 1.5 0 0 1 18 7.5v7a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 2 14.5v-9Z" />
+    </svg>
   );
 }
 
