@@ -61,7 +61,10 @@ test.describe('narrow screens (390 px)', () => {
       ['/workspaces/new', 'New workspace'],
       [`/workspaces/${CLUSTER}/${WORKSPACE}`, WORKSPACE],
       [`/clusters/${CLUSTER}/workspaces`, CLUSTER],
-      ['/ml-repos', 'ML Repos'],
+      ['/ml-repos', 'ML repos'],
+      ['/ml-repos/new', 'New ML repo'],
+      ['/settings/teams', 'Settings'],
+      ['/settings/storage', 'Settings'],
       ['/gpu-fleet', 'GPU Fleet'],
     ];
     for (const [path, heading] of pages) {

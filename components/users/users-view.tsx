@@ -8,7 +8,7 @@ import { UserForm } from '@/components/users/user-form';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { type Column, DataTable } from '@/components/ui/data-table';
+import { type Column, DataTable, TruncatedText } from '@/components/ui/data-table';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { errorMessage } from '@/lib/form-errors';
@@ -47,8 +47,8 @@ export function UsersView() {
       id: 'email',
       header: 'Email',
       cell: (u) => (
-        <Link href={`/settings/users/${u.id}`} className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
-          {u.email}
+        <Link href={`/settings/users/${u.id}`} className="block text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+          <TruncatedText text={u.email} />
         </Link>
       ),
     },
