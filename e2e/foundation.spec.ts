@@ -102,8 +102,11 @@ test.describe('navigation', () => {
     await adminPage.goto('/');
     const nav = adminPage.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'ML Repos' }).click();
-    await expect(adminPage.getByText('ML Repos is not built yet')).toBeVisible();
+    await expect(adminPage.getByRole('heading', { level: 1, name: 'ML repos' })).toBeVisible();
     await expect(nav.getByRole('link', { name: 'ML Repos' })).toHaveAttribute('aria-current', 'page');
+    await nav.getByRole('link', { name: 'GPU Fleet' }).click();
+    await expect(adminPage.getByText('GPU Fleet is not built yet')).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'GPU Fleet' })).toHaveAttribute('aria-current', 'page');
     await nav.getByRole('link', { name: 'Settings' }).click();
     await expect(adminPage.getByRole('table', { name: 'Users' })).toContainText(E2E_ADMIN.email);
   });
