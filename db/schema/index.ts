@@ -40,3 +40,5 @@ export type WorkspaceTeamRoleRow = InferSelectModel<Tables['workspaceTeamRoles']
 export type StorageIntegrationRow = InferSelectModel<Tables['storageIntegrations']>;
 export type MlRepoRow = InferSelectModel<Tables['mlRepos']>;
 export type MlRepoGrantRow = InferSelectModel<Tables['mlRepoGrants']>;
+export type ClusterMetricSummaryRow = InferSelectModel<Tables['clusterMetricSummaries']>;
+export type ClusterMetricHistoryRow = InferSelectModel<Tables['clusterMetricHistory']>;

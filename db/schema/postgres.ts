@@ -25,6 +25,7 @@ import { ALERT_CONDITIONS, ALERT_STATES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVER
 import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
 import { CONNECTION_EVENT_KINDS } from '@/lib/connection-history';
 import { WORKSPACE_ROLES, WORKSPACE_SYNC_STATES, type QuotaUsage, type Toleration, type WorkspaceQuota, type WorkspaceSyncState } from '@/lib/workspaces';
+import type { MetricSummary } from '@/lib/metrics';
 import { GRANT_SUBJECT_KINDS, REPO_ROLES } from '@/lib/ml-repos';
 import { ROLES } from '@/lib/permissions';
 import { STORAGE_KINDS, type ConnectionTestResult, type StorageSettings } from '@/lib/storage';
@@ -498,4 +499,29 @@ export const mlRepoGrants = pgTable(
        or (${t.subjectKind} = 'workspace' and ${t.workspaceId} is not null and ${t.userId} is null and ${t.teamId} is null and ${t.role} <> 'admin')`,
     ),
   ],
+);
+
+// ── Metric summaries ────────────────────────────────────────────────────────
+
+export const clusterMetricSummaries = pgTable('cluster_metric_summaries', {
+  clusterId: integer('cluster_id')
+    .primaryKey()
+    .references(() => clusters.id, { onDelete: 'cascade' }),
+  collectedAt: instant('collected_at').notNull(),
+  summary: jsonb('summary').$type<MetricSummary>().notNull(),
+  error: text('error'),
+  updatedAt: updatedAt(),
+});
+
+export const clusterMetricHistory = pgTable(
+  'cluster_metric_history',
+  {
+    id: id(),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    collectedAt: instant('collected_at').notNull(),
+    summary: jsonb('summary').$type<MetricSummary>().notNull(),
+  },
+  (t) => [index('cluster_metric_history_cluster_idx').on(t.clusterId, t.collectedAt), index('cluster_metric_history_at_idx').on(t.collectedAt)],
 );

@@ -24,6 +24,7 @@ import { ALERT_CONDITIONS, ALERT_STATES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVER
 import { CLUSTER_STATUSES, OPTIMIZE_FOR, type ClusterStatus } from '@/lib/cluster-status';
 import { CONNECTION_EVENT_KINDS } from '@/lib/connection-history';
 import { WORKSPACE_ROLES, WORKSPACE_SYNC_STATES, type QuotaUsage, type Toleration, type WorkspaceQuota, type WorkspaceSyncState } from '@/lib/workspaces';
+import type { MetricSummary } from '@/lib/metrics';
 import { GRANT_SUBJECT_KINDS, REPO_ROLES } from '@/lib/ml-repos';
 import { ROLES } from '@/lib/permissions';
 import { STORAGE_KINDS, type ConnectionTestResult, type StorageSettings } from '@/lib/storage';
@@ -579,4 +580,33 @@ export const mlRepoGrants = sqliteTable(
        or (${t.subjectKind} = 'workspace' and ${t.workspaceId} is not null and ${t.userId} is null and ${t.teamId} is null and ${t.role} <> 'admin')`,
     ),
   ],
+);
+
+// ── Metric summaries ────────────────────────────────────────────────────────
+
+/** The latest summary each cluster's agent pushed (lib/metrics.ts): what fleet pages read. */
+export const clusterMetricSummaries = sqliteTable('cluster_metric_summaries', {
+  clusterId: integer('cluster_id')
+    .primaryKey()
+    .references(() => clusters.id, { onDelete: 'cascade' }),
+  /** When the agent polled its Prometheus. */
+  collectedAt: integer('collected_at', { mode: 'timestamp' }).notNull(),
+  summary: text('summary', { mode: 'json' }).$type<MetricSummary>().notNull(),
+  /** Why the last poll failed (Prometheus unreachable, a query refused); null when all answered. */
+  error: text('error'),
+  updatedAt: updatedAt(),
+});
+
+/** 24 hours of summaries per cluster, for sparklines; pruned by age. */
+export const clusterMetricHistory = sqliteTable(
+  'cluster_metric_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clusterId: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    collectedAt: integer('collected_at', { mode: 'timestamp' }).notNull(),
+    summary: text('summary', { mode: 'json' }).$type<MetricSummary>().notNull(),
+  },
+  (t) => [index('cluster_metric_history_cluster_idx').on(t.clusterId, t.collectedAt), index('cluster_metric_history_at_idx').on(t.collectedAt)],
 );
