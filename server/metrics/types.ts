@@ -59,3 +59,11 @@ export interface SummaryCatalog {
   /** Builds the summary from each query's vector (a missing or failed query leaves its figures null). */
   interpret(results: Readonly<Record<string, PrometheusVector | undefined>>): MetricSummary;
 }
+
+/** The chart catalog (server/metrics/catalog.ts): specs, and the PromQL for one chart. */
+export interface MetricCatalog {
+  readonly charts: readonly MetricChartSpec[];
+  find(chartId: string): MetricChartSpec | undefined;
+  /** The PromQL for a chart (and optional breakdown), coping with the label variants real exporters use. */
+  promql(chartId: string, context: PromqlContext, breakdown?: string): string;
+}
