@@ -17,6 +17,7 @@ import { DEFAULT_REGISTRY_HOSTS, type ProbeOutcome, type RegistryProbeOutcome } 
 import { probePrometheus, probeRegistries } from '@/agent/probes';
 import { createAgentHandlers, RequestDispatcher } from '@/agent/requests';
 import { AgentSession, agentConnectUrl, type SessionEnd } from '@/agent/session';
+import { SummaryPoller } from '@/agent/summary-poller';
 import { AGENT_VERSION } from '@/lib/agent-version';
 
 export { AGENT_VERSION };
@@ -57,6 +58,8 @@ export interface AgentOptions {
   preflightIntervalMs?: number;
   /** Timeout of each preflight probe; default 2 s. */
   probeTimeoutMs?: number;
+  /** Deadline of each metric summary query; default a third of the summary interval, at most 10 s. */
+  summaryQueryTimeoutMs?: number;
   /** Kubernetes API retry tuning (refused resources are asked again after `refusedRetryMs`, default 60 s). */
   kube?: { refusedRetryMs?: number; backoff?: { baseMs?: number; capMs?: number } };
 }
@@ -85,6 +88,7 @@ class Agent {
   private readonly reader: ClusterReader;
   private readonly dispatcher: RequestDispatcher;
   private readonly backoff: Backoff;
+  private readonly summaries: SummaryPoller;
   private session: AgentSession | undefined;
   private config: ClusterConfig | undefined;
   private kubernetesVersion: string | undefined;
@@ -136,6 +140,12 @@ class Agent {
         },
         configure: (config) => this.applyConfig(config),
       }),
+    });
+    this.summaries = new SummaryPoller({
+      prometheusUrl: () => this.config?.prometheusUrl,
+      send: (frame) => this.session?.sendSummary(frame) ?? false,
+      logger: this.log.child({ part: 'summary' }),
+      queryTimeoutMs: options.summaryQueryTimeoutMs,
     });
     this.done = this.run();
   }
@@ -245,6 +255,8 @@ class Agent {
     try {
       return await session.run();
     } finally {
+      // Summaries are pushed only while a session is up; the next welcome starts them again.
+      this.summaries.stop();
       if (this.session === session) this.session = undefined;
     }
   }
@@ -264,6 +276,7 @@ class Agent {
 
   private applyWelcome(welcome: WelcomeFrame): void {
     this.setConfig(welcome.config);
+    this.summaries.start();
     // Probes answer in ≤ probeTimeoutMs; the snapshot goes out without waiting and a
     // preflight delta follows, so the attach page shows progress at once.
     void this.refreshProbes(false);
@@ -290,6 +303,7 @@ class Agent {
     // The last probe was of another Prometheus: "not checked yet" until the new one answers.
     if (this.config && this.config.prometheusUrl !== prometheusUrl) this.prometheus = undefined;
     this.config = { nodePoolLabel: config.nodePoolLabel, gpuTypeLabel: config.gpuTypeLabel, prometheusUrl };
+    this.summaries.configure(config.summary);
   }
 
   /** Runs the network probes; `force` re-runs them even if the Prometheus URL has not changed. */

@@ -14,6 +14,7 @@ import {
   type AgentFrame,
   type ClusterState,
   type RequestFrame,
+  type SummaryFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
 import { diffClusterState } from '@/agent/cluster-state';
@@ -177,6 +178,13 @@ export class AgentSession {
     this.send({ type: 'snapshot', state });
     this.log.info('sent snapshot after new settings', { nodes: state.nodes.length });
     return state;
+  }
+
+  /** Pushes a metric summary (agent/summary-poller.ts) once welcomed; false when there is no session to send on. */
+  sendSummary(frame: SummaryFrame): boolean {
+    if (this.welcomedAt === undefined || this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.send(frame);
+    return true;
   }
 
   /** Closes the connection (normal closure); `run()` resolves once it is closed. */

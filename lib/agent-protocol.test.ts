@@ -5,7 +5,10 @@ import {
   agentMethods,
   controlPlaneFrame,
   describeFrameError,
+  FRAME_LIMITS,
   isAgentMethod,
+  leadingFrameType,
+  MAX_SUMMARY_RESULTS,
   prometheusData,
 } from '@/lib/agent-protocol';
 
@@ -108,5 +111,39 @@ describe('workspaces in the protocol', () => {
     expect(agentMethods['workspace.apply'].params.safeParse({ ...params, generation: -1 }).success).toBe(false);
     expect(agentMethods['workspace.apply'].result.safeParse({ outcome: 'foreign', message: 'not ours' }).success).toBe(true);
     expect(agentMethods['workspace.remove'].result.safeParse({ outcome: 'deleted' }).success).toBe(false);
+  });
+});
+
+describe('metric summaries in the protocol', () => {
+  const vector = { resultType: 'vector', result: [{ metric: { modelName: 'H100' }, value: [1_800_000_000, '8'] }] };
+  const config = { nodePoolLabel: 'pool', gpuTypeLabel: 'gpu', prometheusUrl: 'http://prom:9090' };
+
+  it('a summary frame carries each query\'s vector or its error', () => {
+    const frame = { type: 'summary', collectedAt: 1_800_000_000, results: { gpu_total: vector, xid: { error: 'Prometheus unreachable: connect ECONNREFUSED 127.0.0.1:9090' } } };
+    expect(agentFrame.parse(frame)).toEqual(frame);
+  });
+
+  it('refuses a malformed summary: a matrix, a bad id, too many queries, an empty error', () => {
+    const matrix = { resultType: 'matrix', result: [] };
+    expect(frameError(agentFrame, { type: 'summary', collectedAt: 1, results: { a: matrix } })).toMatch(/^results\.a/);
+    expect(() => agentFrame.parse({ type: 'summary', collectedAt: 1, results: { ['x'.repeat(65)]: vector } })).toThrow();
+    expect(() => agentFrame.parse({ type: 'summary', collectedAt: 1, results: { a: { error: '' } } })).toThrow();
+    expect(() => agentFrame.parse({ type: 'summary', collectedAt: -1, results: {} })).toThrow();
+    const many = Object.fromEntries(Array.from({ length: MAX_SUMMARY_RESULTS + 1 }, (_, i) => [`q${i}`, vector]));
+    expect(frameError(agentFrame, { type: 'summary', collectedAt: 1, results: many })).toContain(`at most ${MAX_SUMMARY_RESULTS}`);
+  });
+
+  it('has a size limit of its own, and its type is read from its first bytes', () => {
+    expect(FRAME_LIMITS.summary).toBeLessThan(FRAME_LIMITS.snapshot);
+    expect(leadingFrameType(JSON.stringify({ type: 'summary', collectedAt: 1, results: {} }))).toBe('summary');
+  });
+
+  it('the cluster config carries the summary set optionally, for older agents and control planes', () => {
+    const summary = { intervalSeconds: 30, queries: [{ id: 'gpu_total', promql: 'sum(kube_node_status_allocatable{resource="nvidia_com_gpu"})' }] };
+    expect(agentMethods['agent.configure'].params.parse({ ...config, summary })).toEqual({ ...config, summary });
+    expect(agentMethods['agent.configure'].params.parse(config)).toEqual(config);
+    const welcome = { type: 'welcome', protocolVersion: 1, clusterName: 'a', config: { ...config, heartbeatIntervalMs: 1000 } };
+    expect(controlPlaneFrame.parse(welcome)).toEqual(welcome);
+    expect(() => controlPlaneFrame.parse({ ...welcome, config: { ...welcome.config, summary: { intervalSeconds: 1, queries: [] } } })).toThrow();
   });
 });

@@ -10,6 +10,7 @@
  *   cp    → welcome        (the cluster's config: label keys, Prometheus URL, heartbeat)
  *   agent → snapshot       (the whole state; again after every reconnect)
  *   agent → delta …        (changes from list+watch, preflight re-runs)
+ *   agent → summary …      (the summary set's answers, every `config.summary.intervalSeconds`)
  *   cp    → ping / agent → pong          (heartbeat; a silent agent is Disconnected)
  *   cp    → request / agent → response   (correlated by id, with a deadline)
  *   either → error         (a malformed or unexpected frame; the connection stays up)
@@ -19,6 +20,7 @@
  * is final for the token, `reconnect` asks for a new session at once.
  */
 import { z } from 'zod';
+import { summaryConfig, summaryQuery } from '@/lib/metrics';
 
 export const PROTOCOL_VERSION = 1;
 export const AGENT_CONNECT_PATH = '/api/agent/connect';
@@ -222,6 +224,12 @@ export const agentClusterConfig = z.object({
   nodePoolLabel: z.string(),
   gpuTypeLabel: z.string(),
   prometheusUrl: z.string(),
+  /**
+   * The metric summary set the agent polls and pushes (lib/metrics.ts). Optional so
+   * that older control planes (which send none: the agent polls nothing) and older
+   * agents (which ignore it) interoperate.
+   */
+  summary: summaryConfig.optional(),
 });
 export type AgentClusterConfig = z.infer<typeof agentClusterConfig>;
 
@@ -361,6 +369,24 @@ export type WelcomeFrame = z.infer<typeof welcomeFrame>;
 export const snapshotFrame = z.object({ type: z.literal('snapshot'), state: clusterState });
 export const deltaFrame = z.object({ type: z.literal('delta'), changes: z.array(stateChange).min(1) });
 export type DeltaFrame = z.infer<typeof deltaFrame>;
+/** Most queries a summary may answer: the summary set's own bound (`summaryConfig.queries`, lib/metrics.ts). */
+export const MAX_SUMMARY_RESULTS = 32;
+/** A failed query's reason, as the agent words it (`Prometheus unreachable: …`). */
+export const summaryQueryError = z.object({ error: z.string().min(1).max(2_000) });
+/**
+ * The summary set's answers from one poll: each query's instant vector, or why it
+ * failed. `collectedAt` is the agent's clock (unix seconds) when the poll started.
+ */
+export const summaryFrame = z.object({
+  type: z.literal('summary'),
+  collectedAt: z.number().finite().nonnegative(),
+  results: z
+    .record(summaryQuery.shape.id, z.union([prometheusVector, summaryQueryError]))
+    .refine((results) => Object.keys(results).length <= MAX_SUMMARY_RESULTS, {
+      message: `A summary answers at most ${MAX_SUMMARY_RESULTS} queries`,
+    }),
+});
+export type SummaryFrame = z.infer<typeof summaryFrame>;
 export const pingFrame = z.object({ type: z.literal('ping'), id: z.number().int() });
 export const pongFrame = z.object({ type: z.literal('pong'), id: z.number().int() });
 
@@ -390,6 +416,7 @@ export const agentFrame = z.discriminatedUnion('type', [
   helloFrame,
   snapshotFrame,
   deltaFrame,
+  summaryFrame,
   pongFrame,
   responseFrame,
   errorFrame,
@@ -436,6 +463,8 @@ export const MAX_FRAME_BYTES = 16 * MiB;
 export const FRAME_LIMITS = {
   snapshot: 12 * MiB,
   delta: 1 * MiB,
+  /** A summary set answers per GPU model and node pool, not per GPU: kilobytes on a large cluster. */
+  summary: 1 * MiB,
   response: 4 * MiB,
   hello: 64 * KiB,
   pong: 64 * KiB,

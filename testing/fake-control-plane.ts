@@ -148,6 +148,7 @@ export class FakeAgentConnection {
         this.pending.get(frame.id)?.(frame);
         this.pending.delete(frame.id);
         return;
+      case 'summary':
       case 'pong':
       case 'error':
         return;
@@ -249,6 +250,7 @@ export class FakeControlPlane {
         gpuTypeLabel: w.gpuTypeLabel ?? 'fleetdeck.io/gpu-type',
         prometheusUrl: w.prometheusUrl ?? 'http://127.0.0.1:1',
         heartbeatIntervalMs: w.heartbeatIntervalMs ?? 10_000,
+        ...(w.summary ? { summary: w.summary } : {}),
       },
     } satisfies WelcomeFrame);
   }

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { AgentClusterConfig } from '@/lib/agent-protocol';
 import type { AgentClient } from './agent-client';
 
 export { AgentCallError, type AgentCallFailure } from './errors';
@@ -29,6 +30,11 @@ export interface AgentGateway {
    */
   reconnect(clusterId: number, reason: string): boolean;
   agentClient(clusterId: number): AgentClient;
+  /**
+   * What `agent.configure` carries for a cluster's settings: the label keys and
+   * Prometheus URL, and the metric summary set built for those label keys (as `welcome`).
+   */
+  agentConfig(cluster: AgentClusterConfig): AgentClusterConfig;
   /** Clusters with a session (said hello or not). */
   connectedClusterCount(): number;
   /**

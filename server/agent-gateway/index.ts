@@ -20,7 +20,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES } from '@/lib/agent-protocol';
+import { AGENT_CONNECT_PATH, CLOSE_CODES, MAX_FRAME_BYTES, type AgentClusterConfig } from '@/lib/agent-protocol';
+import { SUMMARY_INTERVAL_SECONDS, type SummaryConfig } from '@/lib/metrics';
+import type { SummaryCatalog } from '@/server/metrics/types';
 import type { EventBus } from '@/server/events/bus';
 import { LogThrottle } from '@/server/log-throttle';
 import { errorMessage, type Logger } from '@/server/logger';
@@ -80,6 +82,13 @@ export interface AgentGatewayOptions {
   workSliceMs?: number;
   /** Upgrades waiting to be let in at most; past this, newcomers get 503. Default 10,000. */
   maxWaitingUpgrades?: number;
+  /**
+   * The metric summary set agents poll and push (server/metrics/summary.ts), from the
+   * composition root. Without it agents are asked for no summaries.
+   */
+  summaryCatalog?: SummaryCatalog;
+  /** How often agents poll the summary set; default SUMMARY_INTERVAL_SECONDS. */
+  summaryIntervalSeconds?: number;
   /** Told of every committed write (benchmarks measure flushes with it). */
   onFlushCommitted?: (chunk: CommittedChunk) => void;
 }
@@ -120,8 +129,10 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     maxClustersPerFlush: options.maxClustersPerFlush,
     maxNodeRowsPerFlush: options.maxNodeRowsPerFlush,
     maxTransactionMs: options.maxTransactionMs,
+    summaryHistoryIntervalSeconds: options.summaryIntervalSeconds,
     onCommitted(chunk) {
       if (chunk.changed.length > 0) bus.publish({ type: 'cluster.changed', clusterIds: chunk.changed });
+      if (chunk.summaries) bus.publish({ type: 'metrics.summaryChanged', clusterIds: chunk.summaries });
       // Drift found or cleared, quota use moved: the workspace views refetch.
       for (const { clusterId, workspaceIds } of chunk.workspaces ?? []) {
         for (const id of workspaceIds) bus.publish({ type: 'sync.statusChanged', clusterId, resource: 'workspace', resourceId: String(id), status: 'reported' });
@@ -143,6 +154,18 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     return row ? row.name : `#${clusterId}`;
   };
 
+  const summaryCatalog = options.summaryCatalog;
+  const summaryConfig = (cluster: { nodePoolLabel: string; gpuTypeLabel: string }): SummaryConfig | undefined =>
+    summaryCatalog && {
+      intervalSeconds: options.summaryIntervalSeconds ?? SUMMARY_INTERVAL_SECONDS,
+      queries: summaryCatalog.queries({ nodePoolLabel: cluster.nodePoolLabel, gpuTypeLabel: cluster.gpuTypeLabel }),
+    };
+  const agentConfig = (cluster: AgentClusterConfig): AgentClusterConfig => {
+    const summary = summaryConfig(cluster);
+    const { nodePoolLabel, gpuTypeLabel, prometheusUrl } = cluster;
+    return { nodePoolLabel, gpuTypeLabel, prometheusUrl, ...(summary ? { summary } : {}) };
+  };
+
   const scheduler = new SliceScheduler(options.workSliceMs ?? 10, (error) =>
     log.error('agent work failed', { error: errorMessage(error) }),
   );
@@ -155,6 +178,8 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     seenPersistIntervalMs: options.seenPersistIntervalMs ?? 15_000,
     maxInFlight: options.maxInFlightPerCluster ?? 32,
     frameRate: { ...DEFAULT_FRAME_RATE, ...options.frameRate },
+    summaryCatalog,
+    summaryConfig,
     schedule: (task) => scheduler.schedule(task),
     onAccepted: (session) => bus.publish({ type: 'agent.sessionOpened', clusterId: session.clusterId }),
     onEnded(session, reason, wasAccepted) {
@@ -282,6 +307,7 @@ export async function createAgentGateway(options: AgentGatewayOptions): Promise<
     revoke: (clusterId, reason) => closeSession(clusterId, CLOSE_CODES.revoked, reason),
     reconnect: (clusterId, reason) => closeSession(clusterId, CLOSE_CODES.reconnect, reason),
     agentClient: (clusterId) => createAgentClient(registry, clusterId, describeCluster),
+    agentConfig,
     connectedClusterCount: () => registry.size,
 
     handleUpgrade(req, socket, head) {

@@ -20,11 +20,13 @@
  * and events wait, so it is longer there. The SQL is in state-sql.ts.
  */
 import type { ConnectionEventKind } from '@/lib/connection-history';
+import { SUMMARY_INTERVAL_SECONDS } from '@/lib/metrics';
 import type { Logger } from '@/server/logger';
 import { errorMessage } from '@/server/logger';
 import type { Engine, Store } from '@/server/store';
 import { insertConnectionEvents, type ConnectionEventDraft } from './connection-events-sql';
 import { applyClusterOps, markClustersSeen, nodeRowsOf, type ClusterStateOp } from './state-sql';
+import { storeSummaries, type SummaryDraft } from './summary-sql';
 
 export type { ClusterStateOp } from './state-sql';
 
@@ -42,7 +44,15 @@ export interface ConnectionHistoryOp {
   agentVersion: string | null;
 }
 
-export type WriterOp = ClusterStateOp | ConnectionHistoryOp;
+/**
+ * A metric summary the agent pushed, interpreted (summary-sql.ts): the cluster's latest,
+ * and a history row at most once per interval. Only the newest pending one is kept.
+ */
+export interface MetricSummaryOp extends Omit<SummaryDraft, 'clusterId'> {
+  kind: 'summary';
+}
+
+export type WriterOp = ClusterStateOp | ConnectionHistoryOp | MetricSummaryOp;
 
 export interface FlushLimits {
   /** Clusters with reported state (not only heartbeats) written in one transaction. */
@@ -76,6 +86,8 @@ export interface CommittedChunk {
   workspaces?: { clusterId: number; workspaceIds: number[] }[];
   /** Connection history rows added. */
   connectionEvents: number;
+  /** Clusters whose latest metric summary was stored; absent when none. */
+  summaries?: number[];
   durationMs: number;
 }
 
@@ -85,6 +97,8 @@ export interface ClusterStateWriterOptions extends Partial<FlushLimits> {
   log: Logger;
   /** After each committed transaction (publish events here: the rows are visible now). */
   onCommitted?: (chunk: CommittedChunk) => void;
+  /** Metric summary history gets a row per cluster at most this often. Default SUMMARY_INTERVAL_SECONDS. */
+  summaryHistoryIntervalSeconds?: number;
 }
 
 export class ClusterStateWriter {
@@ -145,9 +159,16 @@ export class ClusterStateWriter {
     if (op.kind === 'snapshot') {
       // A snapshot replaces everything reported before it: earlier snapshots, deltas and
       // seen marks are moot. Connection changes and their history stay, in order.
-      const kept: WriterOp[] = ops.filter((o) => o.kind === 'connected' || o.kind === 'disconnected' || o.kind === 'history');
+      const kept: WriterOp[] = ops.filter((o) => o.kind === 'connected' || o.kind === 'disconnected' || o.kind === 'history' || o.kind === 'summary');
       kept.push(op);
       this.pending.set(clusterId, kept);
+      return;
+    }
+    if (op.kind === 'summary') {
+      // Only the newest summary matters: an older one still pending is dropped.
+      const older = ops.findIndex((o) => o.kind === 'summary');
+      if (older !== -1) ops.splice(older, 1);
+      ops.push(op);
       return;
     }
     if (op.kind === 'seen' && ops.at(-1)?.kind === 'seen') {
@@ -233,6 +254,7 @@ export class ClusterStateWriter {
     const now = new Date();
     const deferred = new Map<number, WriterOp[]>();
     const history = historyOf(chunk);
+    const summaries = summariesOf(chunk);
     let result: Omit<CommittedChunk, 'durationMs'>;
     try {
       result = await store.transaction(async (tx) => {
@@ -241,6 +263,10 @@ export class ClusterStateWriter {
         // count this flush's reconnects (flap detection) with the rest.
         const withHistory = new Set(await insertConnectionEvents(tx, history));
         done.connectionEvents = history.filter((event) => withHistory.has(event.clusterId)).length;
+        if (summaries.length > 0) {
+          const stored = await storeSummaries(tx, summaries, this.options.summaryHistoryIntervalSeconds ?? SUMMARY_INTERVAL_SECONDS);
+          if (stored.length > 0) done.summaries = stored;
+        }
         const seenOnly: number[] = [];
         let latestSeen = new Date(0);
         let applied = 0;
@@ -301,7 +327,17 @@ export class ClusterStateWriter {
 }
 
 function stateOpsOf(ops: readonly WriterOp[]): ClusterStateOp[] {
-  return ops.filter((op): op is ClusterStateOp => op.kind !== 'history');
+  return ops.filter((op): op is ClusterStateOp => op.kind !== 'history' && op.kind !== 'summary');
+}
+
+function summariesOf(chunk: ReadonlyMap<number, readonly WriterOp[]>): SummaryDraft[] {
+  const drafts: SummaryDraft[] = [];
+  for (const [clusterId, ops] of chunk) {
+    for (const op of ops) {
+      if (op.kind === 'summary') drafts.push({ clusterId, collectedAt: op.collectedAt, summary: op.summary, error: op.error });
+    }
+  }
+  return drafts;
 }
 
 function historyOf(chunk: ReadonlyMap<number, readonly WriterOp[]>): ConnectionEventDraft[] {

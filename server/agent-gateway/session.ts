@@ -11,9 +11,13 @@ import {
   type ControlPlaneFrame,
   type FrameErrorCode,
   type RequestErrorBody,
+  type PrometheusVector,
   type ResponseFrame,
+  type SummaryFrame,
   type WelcomeFrame,
 } from '@/lib/agent-protocol';
+import type { MetricSummary, SummaryConfig } from '@/lib/metrics';
+import type { SummaryCatalog } from '@/server/metrics/types';
 import { LogThrottle } from '@/server/log-throttle';
 import { errorMessage, type Logger } from '@/server/logger';
 import type { AgentIdentity } from './auth';
@@ -36,6 +40,10 @@ export interface SessionContext {
   maxInFlight: number;
   /** How fast one session may send before it is closed. */
   frameRate: FrameRateLimits;
+  /** Turns a summary frame's vectors into a `MetricSummary`; without it summaries are neither asked for nor taken. */
+  summaryCatalog?: SummaryCatalog;
+  /** The summary set for a cluster's config (`welcome`); undefined without a catalog. */
+  summaryConfig(config: AgentIdentity['config']): SummaryConfig | undefined;
   /** Runs work for this session in the gateway's slices of event-loop time (scheduler.ts). */
   schedule(task: Task): void;
   /** The agent's hello was accepted: it is welcomed and can take requests. */
@@ -295,6 +303,10 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
         if (!this.requireHello(frame.type)) return;
         this.ctx.writer.enqueue(this.clusterId, { kind: 'delta', at: new Date(), changes: frame.changes });
         return;
+      case 'summary':
+        if (!this.requireHello(frame.type)) return;
+        this.onSummary(frame);
+        return;
       case 'pong':
         return;
       case 'response':
@@ -326,11 +338,12 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     }
     this.ready = true;
     this.lastSeenPersistedAt = Date.now();
+    const summary = this.ctx.summaryConfig(this.config);
     const welcome: WelcomeFrame = {
       type: 'welcome',
       protocolVersion: PROTOCOL_VERSION,
       clusterName: this.clusterName,
-      config: { ...this.config, heartbeatIntervalMs: this.ctx.heartbeatIntervalMs },
+      config: { ...this.config, ...(summary ? { summary } : {}), heartbeatIntervalMs: this.ctx.heartbeatIntervalMs },
     };
     this.send(welcome);
     this.agentVersion = agentVersion;
@@ -339,6 +352,35 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.ctx.writer.enqueue(this.clusterId, { kind: 'connected', at, agentVersion, kubernetesVersion });
     this.log.info('agent connected', { agentVersion, kubernetesVersion });
     this.ctx.onAccepted(this);
+  }
+
+  /**
+   * A poll of the summary set: interpreted here (the catalog is the control plane's), and
+   * stored by the writer. The agent's clock is not trusted to be ahead of ours: a summary
+   * "from the future" would never turn stale.
+   */
+  private onSummary(frame: SummaryFrame): void {
+    const catalog = this.ctx.summaryCatalog;
+    if (!catalog) {
+      this.reject('unexpected_frame', 'This control plane did not ask for metric summaries');
+      return;
+    }
+    const vectors: Record<string, PrometheusVector> = {};
+    const errors: string[] = [];
+    for (const [id, result] of Object.entries(frame.results)) {
+      if ('error' in result) errors.push(result.error);
+      else vectors[id] = result;
+    }
+    let summary: MetricSummary;
+    try {
+      summary = catalog.interpret(vectors);
+    } catch (error) {
+      this.reject('bad_frame', `The summary could not be read: ${errorMessage(error)}`);
+      return;
+    }
+    const total = Object.keys(frame.results).length;
+    const collectedAt = new Date(Math.min(frame.collectedAt * 1000, Date.now()));
+    this.ctx.writer.enqueue(this.clusterId, { kind: 'summary', collectedAt, summary, error: summaryError(errors, total) });
   }
 
   private onResponse(frame: ResponseFrame): void {
@@ -423,6 +465,22 @@ export class AgentSession implements AgentSessionHandle, HeartbeatTarget {
     this.ctx.onEnded(this, why, helloed);
     this.log[level]('agent session ended', { reason: why, replaced: !wasCurrent });
   }
+}
+
+/**
+ * The stored summary's `error`: null when every query answered; the reason when all
+ * failed (usually one, e.g. `Prometheus unreachable: …`); otherwise how many failed and
+ * the first reason.
+ */
+export function summaryError(errors: readonly string[], total: number): string | null {
+  const [first] = errors;
+  if (first === undefined) return null;
+  const text = agentText(first);
+  if (errors.length === total) {
+    const others = errors.filter((error) => error !== first).length;
+    return others === 0 ? text : `${text} (and ${others} other ${others === 1 ? 'failure' : 'failures'})`;
+  }
+  return `${errors.length} of ${total} summary queries failed: ${text}`;
 }
 
 function closeReason(reason: string): string {

@@ -18,6 +18,8 @@ export type DomainEvent =
    * workspace reconciler applies the pending ones of connected clusters.
    */
   | { type: 'workspace.changed'; clusterId: number; workspaceIds: readonly number[] }
+  /** Agents' pushed metric summaries were stored (server/agent-gateway/summary-sql.ts): fleet pages refetch. */
+  | { type: 'metrics.summaryChanged'; clusterIds: readonly number[] }
   /** A desired-state object's sync status moved (Pending → Synced / Failed, drift found). */
   | { type: 'sync.statusChanged'; clusterId: number; resource: string; resourceId: string; status: string };
 

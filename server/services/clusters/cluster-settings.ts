@@ -185,7 +185,7 @@ async function pushSettingsToAgent(cp: ClusterServices, cluster: ClusterRow): Pr
       .agentClient(cluster.id)
       .call(
         'agent.configure',
-        { nodePoolLabel: cluster.nodePoolLabel, gpuTypeLabel: cluster.gpuTypeLabel, prometheusUrl: cluster.prometheusUrl },
+        cp.gateway.agentConfig({ nodePoolLabel: cluster.nodePoolLabel, gpuTypeLabel: cluster.gpuTypeLabel, prometheusUrl: cluster.prometheusUrl }),
         { deadlineMs: CONFIGURE_DEADLINE_MS },
       );
     return 'applied';
