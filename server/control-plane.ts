@@ -19,6 +19,8 @@ import { createSecretBox, type SecretBox } from '@/server/secrets/secret-box';
 import { loadSecretKey } from '@/server/secrets/secret-key';
 import { openStore, type Store } from '@/server/store';
 import { createStorageConnector, type StorageConnector } from '@/server/storage';
+import type { SummaryCatalog } from '@/server/metrics/types';
+import { startSummaryUpkeep, type SummaryUpkeep, type SummaryUpkeepOptions } from '@/server/services/metrics/summary-upkeep';
 import { createWorkspaceReconciler, type WorkspaceReconciler, type WorkspaceReconcilerOptions } from '@/server/workspace-sync';
 
 export interface ControlPlane {
@@ -39,6 +41,8 @@ export interface ControlPlane {
   readonly connectionUpkeep: ConnectionUpkeep;
   /** Applies workspaces' desired state through the agents (server/workspace-sync). */
   readonly workspaceSync: WorkspaceReconciler;
+  /** Metric summary history kept to 24 hours (server/services/metrics/summary-upkeep.ts). */
+  readonly summaryUpkeep: SummaryUpkeep;
   /** Ends agent sessions, writes what is pending, closes the store. */
   close(): Promise<void>;
 }
@@ -63,6 +67,10 @@ export interface ControlPlaneParts {
   connectionUpkeep?: Pick<ConnectionUpkeepOptions, 'clock' | 'flapSweepMs' | 'pruneMs'>;
   /** The workspace reconciler's timings (tests and benchmarks). */
   workspaceSync?: Pick<WorkspaceReconcilerOptions, 'sweepMs' | 'maxConcurrentClusters' | 'callsPerCluster' | 'callDeadlineMs'>;
+  /** The metric summary set agents poll and push; without one, agents are asked for none. */
+  summaryCatalog?: SummaryCatalog;
+  /** The summary history upkeep's clock and timing (tests). */
+  summaryUpkeep?: Pick<SummaryUpkeepOptions, 'clock' | 'pruneMs'>;
   /** Skip the first-start admin and environments (router tests create their own users). */
   skipBootstrap?: boolean;
 }
@@ -91,12 +99,13 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
   const bus = createInProcessBus((error, event) =>
     log.error('event subscriber failed', { event: event.type, error: errorMessage(error) }),
   );
-  const gateway = await createAgentGateway({ ...parts.gateway, store, bus, log });
+  const gateway = await createAgentGateway({ summaryCatalog: parts.summaryCatalog, ...parts.gateway, store, bus, log });
   const connectionUpkeep = startConnectionUpkeep({ ...parts.connectionUpkeep, store, bus, log });
   const secrets = createSecretBox(secretKey);
   const alerts = createAlertEngine({ ...parts.alerts, store, log, bus, secrets, publicUrl: config.publicUrl });
   const storage = createStorageConnector({ secrets, log: log.child({ component: 'storage' }) });
   const workspaceSync = createWorkspaceReconciler({ ...parts.workspaceSync, store, bus, gateway, log });
+  const summaryUpkeep = startSummaryUpkeep({ ...parts.summaryUpkeep, store, log });
 
   return {
     config,
@@ -110,11 +119,13 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
     storage,
     connectionUpkeep,
     workspaceSync,
+    summaryUpkeep,
     async close() {
       // No new passes; those under way end once the gateway has closed their sessions.
       const workspaceSyncStopped = workspaceSync.stop();
       await alerts.stop();
       await connectionUpkeep.stop();
+      await summaryUpkeep.stop();
       await gateway.close();
       await workspaceSyncStopped;
       await store.close();

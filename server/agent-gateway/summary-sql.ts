@@ -5,7 +5,7 @@
  * (persistence.ts) calls `storeSummaries` inside its flush transaction; the read side is
  * server/services/metrics/summaries.ts. Portable across both engines.
  */
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { MetricSummary } from '@/lib/metrics';
 import { tablesOf, type Db } from '@/server/store';
 
@@ -18,8 +18,8 @@ export interface SummaryDraft {
 
 /** Ids bound in one `in (...)` list. */
 const ID_LIST_CHUNK = 1_000;
-/** History rows deleted per statement when pruning. */
-const PRUNE_BATCH = 1_000;
+/** History rows deleted per transaction when pruning. */
+export const PRUNE_BATCH = 1_000;
 /**
  * A poll may come a little early (timers drift, a reconnect starts a new cycle): a history
  * row is added when the last one is at least this share of the interval old.
@@ -74,24 +74,18 @@ export async function storeSummaries(tx: Db, drafts: readonly SummaryDraft[], hi
   return stored.sort((a, b) => a - b);
 }
 
-/** Deletes history older than `before`, in batches; returns how many rows went. */
-export async function pruneSummaryHistory(db: Db, before: Date): Promise<number> {
-  const { clusterMetricHistory } = tablesOf(db);
-  let deleted = 0;
-  for (;;) {
-    const ids = (
-      await db
-        .select({ id: clusterMetricHistory.id })
-        .from(clusterMetricHistory)
-        .where(lt(clusterMetricHistory.collectedAt, before))
-        .orderBy(desc(clusterMetricHistory.id))
-        .limit(PRUNE_BATCH)
-    ).map((row) => row.id);
-    if (ids.length === 0) return deleted;
-    await db.delete(clusterMetricHistory).where(and(inArray(clusterMetricHistory.id, ids), lt(clusterMetricHistory.collectedAt, before)));
-    deleted += ids.length;
-    if (ids.length < PRUNE_BATCH) return deleted;
-  }
+/** Deletes up to `batch` history rows older than `before`, oldest first; returns how many (the upkeep loops, a transaction each). */
+export async function pruneSummaryHistory(tx: Db, before: Date, batch = PRUNE_BATCH): Promise<number> {
+  const { clusterMetricHistory } = tablesOf(tx);
+  const doomed = await tx
+    .select({ id: clusterMetricHistory.id })
+    .from(clusterMetricHistory)
+    .where(lt(clusterMetricHistory.collectedAt, before))
+    .orderBy(asc(clusterMetricHistory.collectedAt), asc(clusterMetricHistory.id))
+    .limit(batch);
+  if (doomed.length === 0) return 0;
+  await tx.delete(clusterMetricHistory).where(inArray(clusterMetricHistory.id, doomed.map((row) => row.id)));
+  return doomed.length;
 }
 
 /** The stored latest summary of one cluster (tests, tools). */

@@ -68,6 +68,7 @@ describe('metric summaries (store and read)', () => {
     expect(latest?.error).toBe('Prometheus unreachable: connect ECONNREFUSED 127.0.0.1:9');
     expect(latest?.summary).toEqual(empty);
     expect(await store.transaction((tx) => pruneSummaryHistory(tx, at(15)))).toBe(1);
+    expect(await store.transaction((tx) => pruneSummaryHistory(tx, at(15)))).toBe(0);
     expect((await histories(store.db, [a], 24, { now: at(70) })).get(a)?.length).toBe(1);
   });
 
