@@ -4,6 +4,7 @@ import { auditRouter } from '@/server/routers/audit';
 import { authRouter } from '@/server/routers/auth';
 import { clustersRouter } from '@/server/routers/clusters/_router';
 import { environmentsRouter } from '@/server/routers/environments';
+import { gpuFleetRouter } from '@/server/routers/gpu-fleet';
 import { healthRouter } from '@/server/routers/health';
 import { mlReposRouter } from '@/server/routers/ml-repos/_router';
 import { storageRouter } from '@/server/routers/storage';
@@ -24,6 +25,7 @@ export const appRouter = router({
   mlRepos: mlReposRouter,
   storage: storageRouter,
   teams: teamsRouter,
+  gpuFleet: gpuFleetRouter,
 });
 
 export type AppRouter = typeof appRouter;

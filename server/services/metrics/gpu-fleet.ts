@@ -1,0 +1,425 @@
+/**
+ * The GPU Fleet page: GPU capacity pooled by GPU type across clusters, a per-cluster table
+ * and 24-hour sparklines. Reads only the summaries agents pushed (./summaries.ts, decision
+ * 6): never an agent, so the page costs the same whether a cluster answers or not. Stale
+ * summaries count, flagged with their age; a cluster without one is "no metrics yet".
+ */
+import { and, eq, exists, gte, inArray, lt, max, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { ClusterRow } from '@/db/schema';
+import type { ClusterStatus } from '@/lib/cluster-status';
+import { SUMMARY_HISTORY_HOURS, type GpuPoolSummary, type MetricSummary } from '@/lib/metrics';
+import type { GpuFleetQuery, GpuFleetSortColumn } from '@/lib/schemas/gpu-fleet';
+import type { Principal } from '@/server/access/principal';
+import { tablesOf, type Db } from '@/server/store';
+import { type ClusterEnvironmentChip, environmentChips } from '@/server/services/clusters/fleet-list';
+import { visibleClustersOn } from '@/server/services/clusters/shared';
+import { latestSummaries, type ClusterMetricSummary, type SummaryStaleness } from '@/server/services/metrics/summaries';
+
+/** What the page shows of any set of GPUs: a pool, a type, a cluster, the fleet. */
+export interface GpuCounts {
+  total: number;
+  allocated: number;
+  idleAllocated: number;
+  /** total − allocated (never below 0): schedulable now. */
+  free: number;
+  /** Mean utilisation (0–100) weighted by GPU count, over the GPUs with DCGM data; null without any. */
+  meanUtilization: number | null;
+}
+
+export interface GpuFleetRow extends GpuCounts {
+  id: number;
+  name: string;
+  provider: ClusterRow['provider'];
+  region: string;
+  status: ClusterStatus;
+  environments: ClusterEnvironmentChip[];
+  /** False: the cluster never pushed a summary ("no metrics yet"); every count is then 0. */
+  hasMetrics: boolean;
+  /** Per GPU type, by type name. */
+  byType: (GpuCounts & { model: string })[];
+  collectedAt: Date | null;
+  ageSeconds: number | null;
+  stale: boolean;
+  staleReason: SummaryStaleness | null;
+  /** Why the cluster's last poll of its Prometheus failed, if it did. */
+  error: string | null;
+}
+
+/** Where GPUs of one type are: a node pool of a cluster. */
+export interface GpuHolder {
+  clusterId: number;
+  clusterName: string;
+  nodePool: string;
+  model: string;
+  total: number;
+  allocated: number;
+  free: number;
+  stale: boolean;
+  ageSeconds: number;
+}
+
+export interface GpuTypePool extends GpuCounts {
+  model: string;
+  /** Clusters holding this type. */
+  clusterCount: number;
+  /** Their node pools, most free GPUs first: "where is there a free H100 right now". */
+  holders: GpuHolder[];
+}
+
+export interface GpuFleetOverview {
+  /** Pooled by GPU type over the filtered clusters, most GPUs first. */
+  pools: GpuTypePool[];
+  totals: GpuCounts & { clusters: number; reporting: number; noMetrics: number; stale: number };
+  /** One page of the per-cluster table, sorted. */
+  rows: GpuFleetRow[];
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+/** Sums counts, weighting utilisation by GPU count. */
+class CountsAccumulator {
+  total = 0;
+  allocated = 0;
+  idleAllocated = 0;
+  free = 0;
+  private utilWeighted = 0;
+  private utilGpus = 0;
+
+  add(counts: { total: number; allocated: number; idleAllocated: number; free: number }, meanUtilization: number | null, utilGpus: number): this {
+    this.total += counts.total;
+    this.allocated += counts.allocated;
+    this.idleAllocated += counts.idleAllocated;
+    this.free += counts.free;
+    if (meanUtilization !== null && Number.isFinite(meanUtilization) && utilGpus > 0) {
+      this.utilWeighted += meanUtilization * utilGpus;
+      this.utilGpus += utilGpus;
+    }
+    return this;
+  }
+
+  addCounts(counts: GpuCounts & { utilGpus: number }): this {
+    return this.add(counts, counts.meanUtilization, counts.utilGpus);
+  }
+
+  counts(): GpuCounts & { utilGpus: number } {
+    return {
+      total: this.total,
+      allocated: this.allocated,
+      idleAllocated: this.idleAllocated,
+      free: this.free,
+      meanUtilization: this.utilGpus > 0 ? round1(this.utilWeighted / this.utilGpus) : null,
+      utilGpus: this.utilGpus,
+    };
+  }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** Non-negative finite counts: a summary is data from a cluster, not a promise. */
+function count(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/** One node pool's counts; `free` is never negative (allocated may briefly exceed allocatable). */
+export function poolCounts(pool: GpuPoolSummary): { total: number; allocated: number; idleAllocated: number; free: number } {
+  const total = count(pool.total);
+  const allocated = count(pool.allocated);
+  return { total, allocated, idleAllocated: count(pool.idleAllocated), free: Math.max(0, total - allocated) };
+}
+
+/** A summary's GPUs per type, and the whole cluster's. */
+export function clusterGpuCounts(summary: MetricSummary): { byType: (GpuCounts & { model: string; utilGpus: number })[]; all: GpuCounts & { utilGpus: number } } {
+  const types = new Map<string, CountsAccumulator>();
+  const all = new CountsAccumulator();
+  for (const pool of summary.gpus) {
+    const counts = poolCounts(pool);
+    const acc = types.get(pool.model) ?? new CountsAccumulator();
+    types.set(pool.model, acc);
+    acc.add(counts, pool.meanUtilization, counts.total);
+    all.add(counts, pool.meanUtilization, counts.total);
+  }
+  const byType = [...types].map(([model, acc]) => ({ model, ...acc.counts() })).sort((a, b) => compareText(a.model, b.model));
+  return { byType, all: all.counts() };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The clusters the caller may see, narrowed by the page's filters. */
+function filtersOf(db: Db, principal: Principal, query: Pick<GpuFleetQuery, 'environments' | 'providers'>): SQL | undefined {
+  const { clusters, clusterEnvironments, environments } = tablesOf(db);
+  const filters: (SQL | undefined)[] = [visibleClustersOn(principal, clusters.id)];
+  if (query.providers.length) filters.push(inArray(clusters.provider, query.providers));
+  if (query.environments.length) {
+    const envIds = db.select({ id: environments.id }).from(environments).where(inArray(environments.name, query.environments));
+    filters.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(clusterEnvironments)
+          .where(and(eq(clusterEnvironments.clusterId, clusters.id), inArray(clusterEnvironments.environmentId, envIds))),
+      ),
+    );
+  }
+  return and(...filters);
+}
+
+type SortValue = string | number | null;
+
+function sortValue(row: GpuFleetRow, column: GpuFleetSortColumn): SortValue {
+  switch (column) {
+    case 'name':
+    case 'provider':
+      return row[column];
+    case 'environments':
+      return row.environments[0]?.name ?? null;
+    case 'age':
+      return row.ageSeconds;
+    case 'meanUtilization':
+      return row.meanUtilization;
+    default:
+      // A cluster without metrics has no count to sort by: it goes last either way, like "—".
+      return row.hasMetrics ? row[column] : null;
+  }
+}
+
+/** Sorts by `column`, rows without a value last either way, then by name. */
+export function sortGpuFleetRows<R extends GpuFleetRow>(rows: R[], column: GpuFleetSortColumn, direction: 'asc' | 'desc'): R[] {
+  const sign = direction === 'asc' ? 1 : -1;
+  return rows.sort((a, b) => {
+    const va = sortValue(a, column);
+    const vb = sortValue(b, column);
+    if (va === null || vb === null) {
+      if (va !== vb) return va === null ? 1 : -1;
+    } else if (va !== vb) {
+      return sign * (typeof va === 'number' && typeof vb === 'number' ? va - vb : compareText(String(va), String(vb)));
+    }
+    return compareText(a.name, b.name);
+  });
+}
+
+/** Builds a row from a cluster and its latest summary (absent: "no metrics yet"). */
+export function gpuFleetRow(
+  cluster: Pick<GpuFleetRow, 'id' | 'name' | 'provider' | 'region' | 'status' | 'environments'>,
+  latest: ClusterMetricSummary | undefined,
+): GpuFleetRow & { utilGpus: number; pools: GpuPoolSummary[] } {
+  if (!latest) {
+    return {
+      ...cluster,
+      hasMetrics: false,
+      byType: [],
+      total: 0,
+      allocated: 0,
+      idleAllocated: 0,
+      free: 0,
+      meanUtilization: null,
+      utilGpus: 0,
+      pools: [],
+      collectedAt: null,
+      ageSeconds: null,
+      stale: false,
+      staleReason: null,
+      error: null,
+    };
+  }
+  const { byType, all } = clusterGpuCounts(latest.summary);
+  return {
+    ...cluster,
+    hasMetrics: true,
+    byType: byType.map(({ utilGpus: _utilGpus, ...counts }) => counts),
+    ...all,
+    pools: latest.summary.gpus,
+    collectedAt: latest.collectedAt,
+    ageSeconds: latest.ageSeconds,
+    stale: latest.stale,
+    staleReason: latest.staleReason,
+    error: latest.error,
+  };
+}
+
+/** Pools GPUs by type over `rows`, with where each type is held. */
+export function poolByType(rows: readonly (GpuFleetRow & { pools: GpuPoolSummary[] })[]): GpuTypePool[] {
+  const types = new Map<string, { acc: CountsAccumulator; clusters: Set<number>; holders: GpuHolder[] }>();
+  for (const row of rows) {
+    for (const pool of row.pools) {
+      const counts = poolCounts(pool);
+      const entry = types.get(pool.model) ?? { acc: new CountsAccumulator(), clusters: new Set<number>(), holders: [] };
+      types.set(pool.model, entry);
+      entry.acc.add(counts, pool.meanUtilization, counts.total);
+      entry.clusters.add(row.id);
+      entry.holders.push({
+        clusterId: row.id,
+        clusterName: row.name,
+        nodePool: pool.nodePool,
+        model: pool.model,
+        total: counts.total,
+        allocated: counts.allocated,
+        free: counts.free,
+        stale: row.stale,
+        ageSeconds: row.ageSeconds ?? 0,
+      });
+    }
+  }
+  return [...types]
+    .map(([model, { acc, clusters, holders }]) => {
+      const { utilGpus: _utilGpus, ...counts } = acc.counts();
+      // Fresh numbers before stale ones: a free GPU seen an hour ago may be gone.
+      holders.sort((a, b) => Number(a.stale) - Number(b.stale) || b.free - a.free || compareText(a.clusterName, b.clusterName) || compareText(a.nodePool, b.nodePool));
+      return { model, ...counts, clusterCount: clusters.size, holders };
+    })
+    .sort((a, b) => b.total - a.total || compareText(a.model, b.model));
+}
+
+/** Over the clusters `principal` may see, narrowed by `query`'s filters; reads stored summaries only. */
+export async function gpuFleetOverview(db: Db, principal: Principal, query: GpuFleetQuery, options: { now?: Date } = {}): Promise<GpuFleetOverview> {
+  const { clusters } = tablesOf(db);
+  const where = filtersOf(db, principal, query);
+  const clusterRows = await db
+    .select({ id: clusters.id, name: clusters.name, provider: clusters.provider, region: clusters.region, status: clusters.status })
+    .from(clusters)
+    .where(where);
+  const ids = clusterRows.map((row) => row.id);
+  const narrowed = where !== undefined;
+  const [chips, latest] = await Promise.all([
+    environmentChips(db, ids),
+    // Unfiltered, every summary is wanted: one plain read beats a 1,000-id list.
+    latestSummaries(db, narrowed ? ids : undefined, options.now ? { now: options.now } : {}),
+  ]);
+  const rows = clusterRows.map((cluster) => gpuFleetRow({ ...cluster, environments: chips.get(cluster.id) ?? [] }, latest.get(cluster.id)));
+
+  const fleet = new CountsAccumulator();
+  let reporting = 0;
+  let stale = 0;
+  for (const row of rows) {
+    if (!row.hasMetrics) continue;
+    reporting++;
+    if (row.stale) stale++;
+    fleet.addCounts(row);
+  }
+  const { utilGpus: _utilGpus, ...fleetCounts } = fleet.counts();
+  const pools = poolByType(rows);
+
+  const pageCount = Math.max(1, Math.ceil(rows.length / query.pageSize));
+  const page = Math.min(query.page, pageCount);
+  const pageRows = sortGpuFleetRows(rows, query.sort, query.direction)
+    .slice((page - 1) * query.pageSize, page * query.pageSize)
+    .map(({ utilGpus: _u, pools: _p, ...row }) => row);
+  return {
+    pools,
+    totals: { ...fleetCounts, clusters: rows.length, reporting, noMetrics: rows.length - reporting, stale },
+    rows: pageRows,
+    page,
+    pageSize: query.pageSize,
+    pageCount,
+  };
+}
+
+// ── Sparklines ───────────────────────────────────────────────────────────────
+
+/** 24 hours in 48 half-hour buckets: enough for a sparkline, a fraction of the stored rows. */
+export const SPARKLINE_BUCKETS = 48;
+
+export interface SparklinePoint {
+  /** Start of the bucket (epoch ms). */
+  at: number;
+  total: number;
+  allocated: number;
+  idleAllocated: number;
+  meanUtilization: number | null;
+}
+
+export interface GpuFleetHistory {
+  from: Date;
+  bucketSeconds: number;
+  clusters: { clusterId: number; points: SparklinePoint[] }[];
+  /** Summed over the clusters asked for, per bucket. */
+  pooled: SparklinePoint[];
+  /** Summed per GPU type, per bucket. */
+  byType: { model: string; points: SparklinePoint[] }[];
+}
+
+/**
+ * Which bucket `column` falls in, as portable SQL: a binary tree of `case` comparisons
+ * against the bucket edges (both engines store instants differently, so no arithmetic).
+ */
+function bucketExpression(column: PgColumn, edges: readonly Date[], lo: number, hi: number): SQL {
+  if (lo === hi) return sql.raw(String(lo));
+  const mid = (lo + hi + 1) >> 1;
+  return sql`case when ${lt(column, edges[mid]!)} then ${bucketExpression(column, edges, lo, mid - 1)} else ${bucketExpression(column, edges, mid, hi)} end`;
+}
+
+function sparklinePoint(at: number, acc: CountsAccumulator): SparklinePoint {
+  const { total, allocated, idleAllocated, meanUtilization } = acc.counts();
+  return { at, total, allocated, idleAllocated, meanUtilization };
+}
+
+/**
+ * The last summary of each half-hour of the last 24 hours, per cluster (only those
+ * `principal` may see, of `clusterIds` when given), summed for the pooled sparklines.
+ */
+export async function gpuFleetHistory(
+  db: Db,
+  principal: Principal,
+  clusterIds: readonly number[] | undefined,
+  options: { now?: Date } = {},
+): Promise<GpuFleetHistory> {
+  const { clusters, clusterMetricHistory } = tablesOf(db);
+  const now = options.now ?? new Date();
+  const bucketMs = (SUMMARY_HISTORY_HOURS * 3_600_000) / SPARKLINE_BUCKETS;
+  const from = new Date(now.getTime() - SPARKLINE_BUCKETS * bucketMs);
+  const edges = Array.from({ length: SPARKLINE_BUCKETS }, (_, i) => new Date(from.getTime() + i * bucketMs));
+  const empty: GpuFleetHistory = { from, bucketSeconds: bucketMs / 1000, clusters: [], pooled: [], byType: [] };
+
+  if (clusterIds?.length === 0) return empty;
+  const scope = and(visibleClustersOn(principal, clusters.id), clusterIds ? inArray(clusters.id, [...clusterIds]) : undefined);
+  const visibleIds = (await db.select({ id: clusters.id }).from(clusters).where(scope)).map((row) => row.id);
+  if (visibleIds.length === 0) return empty;
+
+  const bucket = bucketExpression(clusterMetricHistory.collectedAt, edges, 0, SPARKLINE_BUCKETS - 1);
+  const latestIds: number[] = [];
+  for (let i = 0; i < visibleIds.length; i += 500) {
+    const rows = await db
+      .select({ id: max(clusterMetricHistory.id) })
+      .from(clusterMetricHistory)
+      .where(and(inArray(clusterMetricHistory.clusterId, visibleIds.slice(i, i + 500)), gte(clusterMetricHistory.collectedAt, from)))
+      .groupBy(clusterMetricHistory.clusterId, bucket);
+    for (const row of rows) if (row.id !== null) latestIds.push(Number(row.id));
+  }
+  const perCluster = new Map<number, SparklinePoint[]>();
+  const pooled = new Map<number, CountsAccumulator>();
+  const byType = new Map<string, Map<number, CountsAccumulator>>();
+  for (let i = 0; i < latestIds.length; i += 1_000) {
+    const rows = await db
+      .select({ clusterId: clusterMetricHistory.clusterId, collectedAt: clusterMetricHistory.collectedAt, summary: clusterMetricHistory.summary })
+      .from(clusterMetricHistory)
+      .where(inArray(clusterMetricHistory.id, latestIds.slice(i, i + 1_000)));
+    for (const row of rows) {
+      const index = Math.min(SPARKLINE_BUCKETS - 1, Math.max(0, Math.floor((row.collectedAt.getTime() - from.getTime()) / bucketMs)));
+      const at = edges[index]!.getTime();
+      const { byType: types, all } = clusterGpuCounts(row.summary);
+      const points = perCluster.get(row.clusterId) ?? [];
+      perCluster.set(row.clusterId, points);
+      points.push({ at, total: all.total, allocated: all.allocated, idleAllocated: all.idleAllocated, meanUtilization: all.meanUtilization });
+      const pooledAcc = pooled.get(at) ?? new CountsAccumulator();
+      pooled.set(at, pooledAcc.addCounts(all));
+      for (const type of types) {
+        const series = byType.get(type.model) ?? new Map<number, CountsAccumulator>();
+        byType.set(type.model, series);
+        series.set(at, (series.get(at) ?? new CountsAccumulator()).addCounts(type));
+      }
+    }
+  }
+  const ordered = (series: Map<number, CountsAccumulator>) => [...series].sort(([a], [b]) => a - b).map(([at, acc]) => sparklinePoint(at, acc));
+  return {
+    from,
+    bucketSeconds: bucketMs / 1000,
+    clusters: [...perCluster].sort(([a], [b]) => a - b).map(([clusterId, points]) => ({ clusterId, points: points.sort((a, b) => a.at - b.at) })),
+    pooled: ordered(pooled),
+    byType: [...byType].sort(([a], [b]) => compareText(a, b)).map(([model, series]) => ({ model, points: ordered(series) })),
+  };
+}
