@@ -6,6 +6,7 @@ const STORE_FREE_SERVER_TESTS = [
   'server/log-throttle.test.ts',
   'server/auth/rate-limit.test.ts',
   'server/auth/password.test.ts',
+  'server/metrics/**/*.test.ts',
 ];
 
 const ALWAYS_EXCLUDED = ['node_modules/**', '.next/**', 'e2e/**'];
