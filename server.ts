@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from '@/server/config';
 import { createControlPlane, type ControlPlane } from '@/server/control-plane';
+import { summaryCatalog } from '@/server/metrics/summary';
 import { startHttpServer, StartupError } from '@/server/http/server';
 import { InstanceLockedError } from '@/server/instance-lock';
 import { claimInstance } from '@/server/startup';
@@ -18,7 +19,7 @@ try {
   const config = loadConfig(process.env);
   // The database lock and the port first: a second start must stop before it writes.
   const instanceLock = await claimInstance(config);
-  controlPlane = await createControlPlane(config, { instanceLock });
+  controlPlane = await createControlPlane(config, { instanceLock, summaryCatalog });
 } catch (error) {
   if (error instanceof ConfigError || error instanceof InstanceLockedError || error instanceof StartupError) fail(error.message);
   throw error;

@@ -15,6 +15,7 @@ import { SimulatedCluster } from '@/demo/simulated-cluster';
 import { attachClusterInput } from '@/lib/schemas/cluster';
 import { ConfigError, loadConfig } from '@/server/config';
 import { createControlPlane, type ControlPlane } from '@/server/control-plane';
+import { summaryCatalog } from '@/server/metrics/summary';
 import { startHttpServer, StartupError } from '@/server/http/server';
 import { InstanceLockedError, type InstanceLock } from '@/server/instance-lock';
 import type { Actor } from '@/server/services/audit';
@@ -63,7 +64,7 @@ if (!process.argv.includes('--no-build')) {
   }
 }
 
-const cp: ControlPlane = await createControlPlane(config, { instanceLock });
+const cp: ControlPlane = await createControlPlane(config, { instanceLock, summaryCatalog });
 const http = await startHttpServer(cp).catch(async (error: unknown) => {
   await cp.close();
   if (error instanceof StartupError) fail(error.message);
