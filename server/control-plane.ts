@@ -21,6 +21,9 @@ import { openStore, type Store } from '@/server/store';
 import { createStorageConnector, type StorageConnector } from '@/server/storage';
 import type { SummaryCatalog } from '@/server/metrics/types';
 import { startSummaryUpkeep, type SummaryUpkeep, type SummaryUpkeepOptions } from '@/server/services/metrics/summary-upkeep';
+import { metricCatalog } from '@/server/metrics/catalog';
+import { stepFor } from '@/server/metrics/step';
+import { createMetricCharts, type MetricCharts, type MetricChartsOptions } from '@/server/services/metrics/charts';
 import { createWorkspaceReconciler, type WorkspaceReconciler, type WorkspaceReconcilerOptions } from '@/server/workspace-sync';
 
 export interface ControlPlane {
@@ -43,6 +46,8 @@ export interface ControlPlane {
   readonly workspaceSync: WorkspaceReconciler;
   /** Metric summary history kept to 24 hours (server/services/metrics/summary-upkeep.ts). */
   readonly summaryUpkeep: SummaryUpkeep;
+  /** A cluster's charts pulled through its agent, with per-chart deadlines and a shared short cache (server/services/metrics/charts.ts). */
+  readonly metrics: MetricCharts;
   /** Ends agent sessions, writes what is pending, closes the store. */
   close(): Promise<void>;
 }
@@ -71,6 +76,8 @@ export interface ControlPlaneParts {
   summaryCatalog?: SummaryCatalog;
   /** The summary history upkeep's clock and timing (tests). */
   summaryUpkeep?: Pick<SummaryUpkeepOptions, 'clock' | 'pruneMs'>;
+  /** The chart catalog, deadline, cache and clock of the Metrics tab's charts (tests). */
+  metrics?: Partial<Pick<MetricChartsOptions, 'catalog' | 'stepFor' | 'deadlineMs' | 'cacheTtlMs' | 'clock'>>;
   /** Skip the first-start admin and environments (router tests create their own users). */
   skipBootstrap?: boolean;
 }
@@ -106,6 +113,7 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
   const storage = createStorageConnector({ secrets, log: log.child({ component: 'storage' }) });
   const workspaceSync = createWorkspaceReconciler({ ...parts.workspaceSync, store, bus, gateway, log });
   const summaryUpkeep = startSummaryUpkeep({ ...parts.summaryUpkeep, store, log });
+  const metrics = createMetricCharts({ catalog: metricCatalog, stepFor, ...parts.metrics, store, gateway, log });
 
   return {
     config,
@@ -120,6 +128,7 @@ export async function createControlPlane(config: ControlPlaneConfig, parts: Cont
     connectionUpkeep,
     workspaceSync,
     summaryUpkeep,
+    metrics,
     async close() {
       // No new passes; those under way end once the gateway has closed their sessions.
       const workspaceSyncStopped = workspaceSync.stop();

@@ -1,10 +1,11 @@
 /**
  * The cluster page's tabs, each its own URL under `/clusters/<name>`. Adding a tab is
- * one line here (the route `[name]/[tab]` serves every segment listed); Metrics comes next.
+ * one line here (the route `[name]/[tab]` serves every segment listed).
  */
 import type { ComponentType } from 'react';
 import { ClusterAddonsTab } from '@/components/clusters/cluster-addons-tab';
 import { ClusterAuditTab } from '@/components/clusters/cluster-audit-tab';
+import { ClusterMetricsTab } from '@/components/clusters/cluster-metrics-tab';
 import { ClusterNodesTab } from '@/components/clusters/cluster-nodes-tab';
 import { ClusterOverviewTab } from '@/components/clusters/cluster-overview-tab';
 import { ClusterWorkspacesTab } from '@/components/clusters/cluster-workspaces-tab';
@@ -22,6 +23,7 @@ export interface ClusterTab {
 export const CLUSTER_TABS: readonly ClusterTab[] = [
   { segment: '', label: 'Overview', Component: ClusterOverviewTab },
   { segment: 'nodes', label: 'Nodes', Component: ClusterNodesTab },
+  { segment: 'metrics', label: 'Metrics', Component: ClusterMetricsTab },
   { segment: 'addons', label: 'Addons', Component: ClusterAddonsTab },
   { segment: 'workspaces', label: 'Workspaces', Component: ClusterWorkspacesTab },
   { segment: 'audit', label: 'Audit', permission: 'audit.read', Component: ClusterAuditTab },

@@ -28,6 +28,7 @@ import { detachCluster, rotateClusterToken } from '@/server/services/clusters/li
 import { listClusterNodes } from '@/server/services/clusters/nodes';
 import { fleetOverview } from '@/server/services/clusters/overview';
 import { permissionProcedure, resourceProcedure, router } from '@/server/trpc';
+import { clusterMetricsRouter } from './metrics';
 
 const readClusters = permissionProcedure('cluster.read');
 
@@ -74,6 +75,9 @@ export const clustersRouter = router({
 
   /** The Nodes tab: one page of the cluster's nodes, searched and filtered on the server. */
   nodes: onCluster('cluster.read', listClusterNodesInput).query(({ ctx, input }) => listClusterNodes(ctx.cp.store.db, input)),
+
+  /** The Metrics tab: the catalog's charts, and one chart pulled through the cluster's agent. */
+  metrics: clusterMetricsRouter,
 
   /** Region, base domains, Prometheus URL and label keys; what the agent works with is pushed to it. */
   updateSettings: onCluster('cluster.manage', updateClusterSettingsInput).mutation(({ ctx, input }) =>
