@@ -10,7 +10,7 @@ import type { PrometheusVector } from '@/lib/agent-protocol';
 import { GPU_CLUSTER_EXPECTED as expected, GPU_TYPE_LABEL, gpuClusterFixtures, NODE_POOL_LABEL } from '@/testing/prometheus/gpu-cluster';
 import { startTestPrometheus, type TestPrometheus } from '@/testing/prometheus/test-prometheus';
 import { metricCatalog } from './catalog';
-import { dcgmSeries } from './promql';
+import { dcgmSeries, RECORDING_RULES } from './promql';
 import { PRESET_SECONDS, PROMETHEUS_MAX_POINTS, stepFor } from './step';
 import { summaryCatalog } from './summary';
 import type { PromqlContext } from './types';
@@ -20,7 +20,8 @@ const context: PromqlContext = { nodePoolLabel: NODE_POOL_LABEL, gpuTypeLabel: G
 let prometheus: TestPrometheus;
 
 beforeAll(async () => {
-  prometheus = await startTestPrometheus(gpuClusterFixtures());
+  // The server records the catalog's rules too, so a context naming them can be checked against the raw expressions.
+  prometheus = await startTestPrometheus({ ...gpuClusterFixtures(), recordingRules: RECORDING_RULES });
 });
 
 afterAll(async () => {
@@ -104,6 +105,24 @@ describe('the catalog against a real Prometheus', () => {
     const perInstance = await chartNow('cluster.cpu.utilization', ['instance'], 'instance');
     expect(perInstance['gpu-a1:9100']).toBeCloseTo(0.25, 4);
     expect(perInstance['gpu-b1:9100']).toBeCloseTo(0.5, 4);
+  });
+
+  it('gives the same answers through the recording rules as through the raw expressions', async () => {
+    const withRules: PromqlContext = { ...context, recordingRules: new Set(Object.keys(RECORDING_RULES)) };
+    const cases: Array<[string, string | undefined]> = [
+      ['cluster.cpu.utilization', undefined],
+      ['cluster.cpu.utilization', 'instance'],
+      ['cluster.memory.utilization', 'instance'],
+    ];
+    for (const [chartId, breakdown] of cases) {
+      const viaRule = metricCatalog.promql(chartId, withRules, breakdown);
+      expect(Object.keys(RECORDING_RULES)).toContain(viaRule);
+      const key = (sample: { metric: Record<string, string> }) => sample.metric.instance ?? '';
+      const raw = new Map((await instant(metricCatalog.promql(chartId, context, breakdown))).map((s) => [key(s), Number(s.value[1])]));
+      const recorded = await instant(viaRule);
+      expect(recorded.length).toBe(raw.size);
+      for (const sample of recorded) expect(Number(sample.value[1])).toBeCloseTo(raw.get(key(sample)) ?? NaN, 3);
+    }
   });
 
   it('runs every chart and breakdown as a query_range without a Prometheus error', async () => {

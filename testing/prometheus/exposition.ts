@@ -34,6 +34,8 @@ export interface PrometheusFixtures {
   targets: FixtureTarget[];
   families: Readonly<Record<string, MetricFamily>>;
   /** History to backfill: for each span, samples every `intervalSeconds` from `fromSecondsAgo` to `toSecondsAgo`. */
+  /** Recording rules the server evaluates (every second): record name → expression. */
+  recordingRules?: Readonly<Record<string, string>>;
   history?: ReadonlyArray<{ fromSecondsAgo: number; toSecondsAgo: number; intervalSeconds: number }>;
 }
 

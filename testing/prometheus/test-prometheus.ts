@@ -9,7 +9,8 @@
  *    server has no head block yet, and Prometheus ≥ 2.39 merges overlapping blocks);
  * 3. Prometheus starts with its own config (`scrape_interval: 1s`) on a free loopback port;
  * 4. `startTestPrometheus` resolves once every target has been scraped twice (so `rate`
- *    has two samples), found by polling the API, never by sleeping.
+ *    has two samples) and every recording rule has a sample, found by polling the API,
+ *    never by sleeping.
  *
  * One per test file (beforeAll): it costs a few seconds.
  */
@@ -66,7 +67,7 @@ async function startFixtureServer(fixtures: PrometheusFixtures): Promise<{ url: 
 }
 
 /** The scrape config: one job per fixture job, each target on its own path with its own labels. */
-function prometheusConfig(fixtures: PrometheusFixtures, fixtureHost: string): string {
+function prometheusConfig(fixtures: PrometheusFixtures, fixtureHost: string, rulesFile: string | undefined): string {
   const jobs = new Map<string, PrometheusFixtures['targets']>();
   for (const target of fixtures.targets) jobs.set(target.job, [...(jobs.get(target.job) ?? []), target]);
   const scrapeConfigs = [...jobs].map(([job, targets]) => ({
@@ -75,7 +76,12 @@ function prometheusConfig(fixtures: PrometheusFixtures, fixtureHost: string): st
     static_configs: targets.map((target) => ({ targets: [fixtureHost], labels: { ...target.targetLabels, __metrics_path__: target.path } })),
   }));
   // JSON is YAML.
-  return JSON.stringify({ global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' }, scrape_configs: scrapeConfigs }, null, 2);
+  const global = { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' };
+  return JSON.stringify({ global, scrape_configs: scrapeConfigs, ...(rulesFile ? { rule_files: [rulesFile] } : {}) }, null, 2);
+}
+
+function rulesConfig(rules: Readonly<Record<string, string>>): string {
+  return JSON.stringify({ groups: [{ name: 'fixtures', rules: Object.entries(rules).map(([record, expr]) => ({ record, expr })) }] }, null, 2);
 }
 
 async function backfill(fixtures: PrometheusFixtures, dir: string, dataDir: string, nowSeconds: number): Promise<void> {
@@ -90,6 +96,8 @@ async function backfill(fixtures: PrometheusFixtures, dir: string, dataDir: stri
   await fs.promises.writeFile(file, openMetricsHistory(fixtures, [...times].sort((a, b) => a - b)));
   await run(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir]);
 }
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function ask(url: string, promql: string): Promise<Array<{ value: [number, string] }>> {
   const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
@@ -129,7 +137,10 @@ export async function startTestPrometheus(fixtures: PrometheusFixtures): Promise
     const fixture = await startFixtureServer(fixtures);
     fixtureServer = fixture.server;
     const configFile = path.join(dir, 'prometheus.yml');
-    await fs.promises.writeFile(configFile, prometheusConfig(fixtures, new URL(fixture.url).host));
+    const rules = Object.keys(fixtures.recordingRules ?? {});
+    const rulesFile = rules.length > 0 ? path.join(dir, 'rules.yml') : undefined;
+    if (rulesFile) await fs.promises.writeFile(rulesFile, rulesConfig(fixtures.recordingRules ?? {}));
+    await fs.promises.writeFile(configFile, prometheusConfig(fixtures, new URL(fixture.url).host, rulesFile));
     const port = await freeLoopbackPort();
     const url = `http://127.0.0.1:${port}`;
     const started = spawn(
@@ -153,10 +164,13 @@ export async function startTestPrometheus(fixtures: PrometheusFixtures): Promise
       async () => {
         if (exited()) throw new Error(`Prometheus exited: ${stderr}`);
         const scraped = await ask(url, 'count(count_over_time(up[1m]) >= 2)');
-        return Number(scraped[0]?.value[1] ?? 0) >= targets;
+        if (Number(scraped[0]?.value[1] ?? 0) < targets) return false;
+        if (rules.length === 0) return true;
+        const recorded = await ask(url, `count(count by (__name__) ({__name__=~${JSON.stringify(rules.map(escapeRegex).join('|'))}}))`);
+        return Number(recorded[0]?.value[1] ?? 0) >= rules.length;
       },
       20_000,
-      `Prometheus on ${url} did not scrape all ${targets} fixture targets twice`,
+      `Prometheus on ${url} did not scrape all ${targets} fixture targets twice${rules.length > 0 ? ' and record every rule' : ''}`,
     );
     return { url, close };
   } catch (err) {
