@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAgent } from '@/agent/agent';
 import type { PrometheusMatrix } from '@/lib/agent-protocol';
 import { silentLogger } from '@/server/logger';
+import { stepFor } from '@/server/metrics/step';
 import type { MetricCatalog, MetricChartSpec } from '@/server/metrics/types';
 import { FakeKubeApi } from '@/testing/fake-kube-api';
 import { FakePrometheus, type FakePrometheusOptions } from '@/testing/fake-prometheus';
@@ -233,6 +234,13 @@ describe('the query window', () => {
     expect((window.end - window.start) / window.step).toBeLessThanOrEqual(11_000);
     expect(window.end % window.step).toBe(0);
     expect(window.end).toBeLessThanOrEqual(now);
+  });
+
+  it.each(['1h', '6h', '24h', '7d'] as const)('for %s with the catalog\'s step choice asks for a few hundred points, never over 11,000', (preset) => {
+    const window = queryWindow({ preset }, now, stepFor);
+    const points = (window.end - window.start) / window.step + 1;
+    expect(points).toBeLessThanOrEqual(11_000);
+    expect(points).toBeGreaterThan(100);
   });
 
   it('for a custom range keeps whole steps and ends no later than now', () => {
