@@ -1,13 +1,14 @@
 /**
  * One demo cluster on the real path: a simulated Kubernetes API server answering real
- * list/watch JSON, a synthetic Prometheus, and the real agent dialling the real gateway.
+ * list/watch JSON, a synthetic Prometheus (synthetic-metrics.ts), and the real agent dialling the real gateway.
  */
 import { COMPONENT_SIGNATURES } from '@/agent/components';
 import { type AgentHandle, startAgent } from '@/agent/agent';
 import { FakeKubeApi } from '@/testing/fake-kube-api';
 import { FakePrometheus } from '@/testing/fake-prometheus';
 import { buildGpuNode, buildNode, GPU_TAINT, MANAGED_BY_LABEL } from '@/testing/kube-objects';
-import type { DemoCluster } from '@/demo/fleet';
+import { DEMO_FLEET, type DemoCluster } from '@/demo/fleet';
+import { SyntheticMetrics } from '@/demo/synthetic-metrics';
 import { FlakyLink } from '@/demo/flaky-link';
 
 export interface SimulatedClusterOptions {
@@ -80,7 +81,13 @@ export class SimulatedCluster {
   static async start(options: SimulatedClusterOptions): Promise<SimulatedCluster> {
     const kube = await new FakeKubeApi({ kubernetesVersion: options.cluster.kubernetesVersion.replace(/^v?/, 'v') }).start();
     populateKubeApi(kube, options.cluster, options.labelKeys);
-    const prometheus = await new FakePrometheus().start();
+    // Answers the catalogs' queries for this cluster's label keys with time-varying values.
+    const metrics = new SyntheticMetrics({
+      cluster: options.cluster,
+      labelKeys: options.labelKeys,
+      index: Math.max(0, DEMO_FLEET.findIndex((demo) => demo.name === options.cluster.name)),
+    });
+    const prometheus = await new FakePrometheus({ answer: (path, params) => metrics.answer(path, params) }).start();
     const link = options.cluster.flaky ? await FlakyLink.open(options.controlPlaneUrl) : undefined;
     const simulated = new SimulatedCluster(options, kube, prometheus, link);
     simulated.startAgent();
