@@ -1,11 +1,23 @@
 /**
  * The catalog and the summary set against a REAL Prometheus (Debian's) scraping fixture
- * exporters in their real text formats, with 7 days of history backfilled by promtool, the
- * queries run by the agent's own Prometheus client (agent/prometheus.ts). Every figure is
- * the exact value the fixtures imply (testing/prometheus/gpu-cluster.ts).
+ * exporters in their real text formats, with 7 days of history backfilled by promtool.
+ * The queries run through the agent's own Prometheus client (agent/prometheus.ts), and at
+ * the end end to end: a real agent connected to the real gateway pushes the summary set and
+ * proxies the charts' `query_range`. Every figure is the exact value the fixtures imply
+ * (testing/prometheus/gpu-cluster.ts). Runs in the sqlite project only: the store is incidental.
  */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgent } from '@/agent/agent';
 import { queryPrometheus, queryPrometheusRange } from '@/agent/prometheus';
+import { silentLogger } from '@/server/logger';
+import { createMetricCharts } from '@/server/services/metrics/charts';
+import { FakeKubeApi } from '@/testing/fake-kube-api';
+import { insertCluster, startGateway, type GatewayHarness } from '@/testing/gateway-fixtures';
+import { listenOnLoopback } from '@/testing/loopback';
+import { waitFor } from '@/testing/wait-for';
 import type { PrometheusVector } from '@/lib/agent-protocol';
 import { GPU_CLUSTER_EXPECTED as expected, GPU_TYPE_LABEL, gpuClusterFixtures, NODE_POOL_LABEL } from '@/testing/prometheus/gpu-cluster';
 import { startTestPrometheus, type TestPrometheus } from '@/testing/prometheus/test-prometheus';
@@ -187,5 +199,72 @@ describe('the summary set against a real Prometheus', () => {
     expect(pools.reduce((sum, pool) => sum + pool.idleAllocated, 0)).toBe(expected.idleAllocated);
     const meanOverAll = pools.reduce((sum, pool) => sum + (pool.meanUtilization ?? 0) * pool.total, 0) / expected.gpusTotal;
     expect(meanOverAll).toBeCloseTo(expected.meanUtilization, 9);
+  });
+});
+
+describe('through a real agent and the real gateway', () => {
+  let h: GatewayHarness;
+  let kube: FakeKubeApi;
+  let registry: net.Server;
+  let agent: ReturnType<typeof startAgent> | undefined;
+  let clusterId: number;
+  const name = 'gpu-fixture-cluster';
+
+  beforeAll(async () => {
+    h = await startGateway({ summaryCatalog });
+    kube = await new FakeKubeApi().start();
+    registry = net.createServer((socket) => socket.end());
+    await listenOnLoopback(registry);
+    const cluster = await insertCluster(h.store, { name, prometheusUrl: prometheus.url, nodePoolLabel: NODE_POOL_LABEL, gpuTypeLabel: GPU_TYPE_LABEL });
+    clusterId = cluster.clusterId;
+    agent = startAgent({
+      controlPlaneUrl: h.baseUrl,
+      token: cluster.token,
+      kubeconfigPath: kube.kubeconfigFile(),
+      registryHosts: [`127.0.0.1:${(registry.address() as AddressInfo).port}`],
+      logWrite: () => undefined,
+    });
+    await waitFor(() => h.gateway.isConnected(clusterId), 10_000, 'agent connected');
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await h?.close();
+    await kube?.stop();
+    await new Promise<void>((resolve) => (registry ? registry.close(() => resolve()) : resolve()));
+  });
+
+  it('stores the summary the agent pushed, with the fixtures’ exact figures', async () => {
+    const { clusterMetricSummaries } = h.store.tables;
+    const row = await waitFor(
+      async () => (await h.store.db.select().from(clusterMetricSummaries).where(eq(clusterMetricSummaries.clusterId, clusterId)))[0],
+      15_000,
+      'the agent pushed a summary',
+    );
+    expect(row.error).toBeNull();
+    expect(row.summary).toMatchObject({
+      gpus: [expected.a100, expected.h100].map((pool) => ({ ...pool, meanUtilization: expect.closeTo(pool.meanUtilization, 9) })),
+      nodesReady: expected.nodesReady,
+      nodesTotal: expected.nodesTotal,
+      xidErrors: 1,
+      hotGpus: expected.hotGpus,
+    });
+  });
+
+  it('charts 1 hour and 7 days through the agent, with the step choice', async () => {
+    const charts = createMetricCharts({ store: h.store, gateway: h.gateway, catalog: metricCatalog, stepFor, log: silentLogger });
+    const hour = await charts.chart(name, { chartId: 'gpu.allocated', range: { preset: '1h' } });
+    expect(hour.step).toBe(15);
+    const latest = Object.fromEntries(hour.series.map((series) => [series.name, series.points.at(-1)?.[1]]));
+    expect(latest).toEqual({ 'NVIDIA-H100-80GB-HBM3': 5, 'NVIDIA A100-SXM4-40GB': 3 });
+
+    const week = await charts.chart(name, { chartId: 'gpu.total', range: { preset: '7d' } });
+    expect(week.step).toBe(stepFor(PRESET_SECONDS['7d']));
+    for (const series of week.series) {
+      expect(series.points.length).toBeLessThanOrEqual(PROMETHEUS_MAX_POINTS);
+      const values = series.points.map(([, value]) => value).filter((value) => value !== null);
+      expect(values.length).toBeGreaterThanOrEqual(27);
+      expect(new Set(values)).toEqual(new Set([series.name === 'NVIDIA A100-SXM4-40GB' ? 4 : 8]));
+    }
   });
 });
