@@ -139,7 +139,7 @@ describe('gpuFleet router', () => {
     const now = new Date('2026-11-23T12:00:00Z');
     const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000);
     const store = (clusterId: number, minutesAgo: number, allocated: number) =>
-      h.store.transaction((tx) => storeSummaries(tx, [{ clusterId, collectedAt: at(minutesAgo), summary: summaryOf([pool('H100', 'p', 8, allocated, 0, 50)]) }], 30).then(() => undefined));
+      h.store.transaction((tx) => storeSummaries(tx, [{ clusterId, collectedAt: at(minutesAgo), summary: summaryOf([pool('H100', 'p', 8, allocated, 0, 50)]), error: null }], 30).then(() => undefined));
     await store(a, 25 * 60, 1); // older than 24 h: not drawn
     await store(a, 100, 2);
     await store(a, 95, 3); // same half hour as 100 min ago (from 90 to 120): the later wins

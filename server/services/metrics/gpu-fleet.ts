@@ -46,6 +46,9 @@ export interface GpuFleetRow extends GpuCounts {
   error: string | null;
 }
 
+/** Node pools listed per GPU type: the page answers "where is one free", not "list them all". */
+export const HOLDERS_SHOWN = 10;
+
 /** Where GPUs of one type are: a node pool of a cluster. */
 export interface GpuHolder {
   clusterId: number;
@@ -63,8 +66,10 @@ export interface GpuTypePool extends GpuCounts {
   model: string;
   /** Clusters holding this type. */
   clusterCount: number;
-  /** Their node pools, most free GPUs first: "where is there a free H100 right now". */
+  /** Their node pools, fresh and most free GPUs first ("where is there a free H100 right now"), the first {@link HOLDERS_SHOWN}. */
   holders: GpuHolder[];
+  /** Node pools holding this type in all. */
+  holderCount: number;
 }
 
 export interface GpuFleetOverview {
@@ -103,6 +108,14 @@ class CountsAccumulator {
     return this.add(counts, counts.meanUtilization, counts.utilGpus);
   }
 
+  meanUtilization(): number | null {
+    return this.utilGpus > 0 ? round1(this.utilWeighted / this.utilGpus) : null;
+  }
+
+  utilizationGpus(): number {
+    return this.utilGpus;
+  }
+
   counts(): GpuCounts & { utilGpus: number } {
     return {
       total: this.total,
@@ -132,17 +145,22 @@ export function poolCounts(pool: GpuPoolSummary): { total: number; allocated: nu
 }
 
 /** A summary's GPUs per type, and the whole cluster's. */
-export function clusterGpuCounts(summary: MetricSummary): { byType: (GpuCounts & { model: string; utilGpus: number })[]; all: GpuCounts & { utilGpus: number } } {
+export function clusterGpuCounts(summary: Pick<MetricSummary, 'gpus'>): { byType: (GpuCounts & { model: string; utilGpus: number })[]; all: GpuCounts & { utilGpus: number } } {
   const types = new Map<string, CountsAccumulator>();
   const all = new CountsAccumulator();
   for (const pool of summary.gpus) {
     const counts = poolCounts(pool);
-    const acc = types.get(pool.model) ?? new CountsAccumulator();
-    types.set(pool.model, acc);
+    let acc = types.get(pool.model);
+    if (!acc) types.set(pool.model, (acc = new CountsAccumulator()));
     acc.add(counts, pool.meanUtilization, counts.total);
     all.add(counts, pool.meanUtilization, counts.total);
   }
-  const byType = [...types].map(([model, acc]) => ({ model, ...acc.counts() })).sort((a, b) => compareText(a.model, b.model));
+  const byType: (GpuCounts & { model: string; utilGpus: number })[] = [];
+  for (const [model, acc] of types) {
+    const counts = acc.counts();
+    byType.push({ model, total: counts.total, allocated: counts.allocated, idleAllocated: counts.idleAllocated, free: counts.free, meanUtilization: counts.meanUtilization, utilGpus: counts.utilGpus });
+  }
+  byType.sort((a, b) => compareText(a.model, b.model));
   return { byType, all: all.counts() };
 }
 
@@ -189,7 +207,7 @@ function sortValue(row: GpuFleetRow, column: GpuFleetSortColumn): SortValue {
 }
 
 /** Sorts by `column`, rows without a value last either way, then by name. */
-export function sortGpuFleetRows<R extends GpuFleetRow>(rows: R[], column: GpuFleetSortColumn, direction: 'asc' | 'desc'): R[] {
+export function sortGpuFleetRows(rows: GpuFleetRow[], column: GpuFleetSortColumn, direction: 'asc' | 'desc'): GpuFleetRow[] {
   const sign = direction === 'asc' ? 1 : -1;
   return rows.sort((a, b) => {
     const va = sortValue(a, column);
@@ -203,14 +221,21 @@ export function sortGpuFleetRows<R extends GpuFleetRow>(rows: R[], column: GpuFl
   });
 }
 
+/** A row with what pooling needs: its node pools and how many of its GPUs report utilisation. */
+export interface ComputedRow {
+  row: GpuFleetRow;
+  pools: readonly GpuPoolSummary[];
+  utilGpus: number;
+}
+
+type ClusterFacts = Pick<GpuFleetRow, 'id' | 'name' | 'provider' | 'region' | 'status' | 'environments'>;
+
 /** Builds a row from a cluster and its latest summary (absent: "no metrics yet"). */
-export function gpuFleetRow(
-  cluster: Pick<GpuFleetRow, 'id' | 'name' | 'provider' | 'region' | 'status' | 'environments'>,
-  latest: ClusterMetricSummary | undefined,
-): GpuFleetRow & { utilGpus: number; pools: GpuPoolSummary[] } {
+export function gpuFleetRow(cluster: ClusterFacts, latest: ClusterMetricSummary | undefined): ComputedRow {
+  const identity: ClusterFacts = { id: cluster.id, name: cluster.name, provider: cluster.provider, region: cluster.region, status: cluster.status, environments: cluster.environments };
   if (!latest) {
-    return {
-      ...cluster,
+    const row: GpuFleetRow = {
+      ...identity,
       hasMetrics: false,
       byType: [],
       total: 0,
@@ -218,38 +243,58 @@ export function gpuFleetRow(
       idleAllocated: 0,
       free: 0,
       meanUtilization: null,
-      utilGpus: 0,
-      pools: [],
       collectedAt: null,
       ageSeconds: null,
       stale: false,
       staleReason: null,
       error: null,
     };
+    return { row, pools: [], utilGpus: 0 };
   }
-  const { byType, all } = clusterGpuCounts(latest.summary);
-  return {
-    ...cluster,
+  const all = new CountsAccumulator();
+  for (const pool of latest.summary.gpus) {
+    const counts = poolCounts(pool);
+    all.add(counts, pool.meanUtilization, counts.total);
+  }
+  const row: GpuFleetRow = {
+    ...identity,
     hasMetrics: true,
-    byType: byType.map(({ utilGpus: _utilGpus, ...counts }) => counts),
-    ...all,
-    pools: latest.summary.gpus,
+    // Filled for the rows shown (withTypes): a 1,000-cluster fleet needs only its page's.
+    byType: [],
+    total: all.total,
+    allocated: all.allocated,
+    idleAllocated: all.idleAllocated,
+    free: all.free,
+    meanUtilization: all.meanUtilization(),
     collectedAt: latest.collectedAt,
     ageSeconds: latest.ageSeconds,
     stale: latest.stale,
     staleReason: latest.staleReason,
     error: latest.error,
   };
+  return { row, pools: latest.summary.gpus, utilGpus: all.utilizationGpus() };
+}
+
+/** A row's GPUs per type. */
+function withTypes(pools: readonly GpuPoolSummary[]): GpuFleetRow['byType'] {
+  return clusterGpuCounts({ gpus: [...pools] }).byType.map((t) => ({
+    model: t.model,
+    total: t.total,
+    allocated: t.allocated,
+    idleAllocated: t.idleAllocated,
+    free: t.free,
+    meanUtilization: t.meanUtilization,
+  }));
 }
 
 /** Pools GPUs by type over `rows`, with where each type is held. */
-export function poolByType(rows: readonly (GpuFleetRow & { pools: GpuPoolSummary[] })[]): GpuTypePool[] {
+export function poolByType(computed: readonly ComputedRow[]): GpuTypePool[] {
   const types = new Map<string, { acc: CountsAccumulator; clusters: Set<number>; holders: GpuHolder[] }>();
-  for (const row of rows) {
-    for (const pool of row.pools) {
+  for (const { row, pools } of computed) {
+    for (const pool of pools) {
       const counts = poolCounts(pool);
-      const entry = types.get(pool.model) ?? { acc: new CountsAccumulator(), clusters: new Set<number>(), holders: [] };
-      types.set(pool.model, entry);
+      let entry = types.get(pool.model);
+      if (!entry) types.set(pool.model, (entry = { acc: new CountsAccumulator(), clusters: new Set<number>(), holders: [] }));
       entry.acc.add(counts, pool.meanUtilization, counts.total);
       entry.clusters.add(row.id);
       entry.holders.push({
@@ -270,7 +315,7 @@ export function poolByType(rows: readonly (GpuFleetRow & { pools: GpuPoolSummary
       const { utilGpus: _utilGpus, ...counts } = acc.counts();
       // Fresh numbers before stale ones: a free GPU seen an hour ago may be gone.
       holders.sort((a, b) => Number(a.stale) - Number(b.stale) || b.free - a.free || compareText(a.clusterName, b.clusterName) || compareText(a.nodePool, b.nodePool));
-      return { model, ...counts, clusterCount: clusters.size, holders };
+      return { model, ...counts, clusterCount: clusters.size, holders: holders.slice(0, HOLDERS_SHOWN), holderCount: holders.length };
     })
     .sort((a, b) => b.total - a.total || compareText(a.model, b.model));
 }
@@ -285,30 +330,35 @@ export async function gpuFleetOverview(db: Db, principal: Principal, query: GpuF
     .where(where);
   const ids = clusterRows.map((row) => row.id);
   const narrowed = where !== undefined;
-  const [chips, latest] = await Promise.all([
-    environmentChips(db, ids),
-    // Unfiltered, every summary is wanted: one plain read beats a 1,000-id list.
-    latestSummaries(db, narrowed ? ids : undefined, options.now ? { now: options.now } : {}),
-  ]);
-  const rows = clusterRows.map((cluster) => gpuFleetRow({ ...cluster, environments: chips.get(cluster.id) ?? [] }, latest.get(cluster.id)));
+  // Unfiltered, every summary is wanted: one plain read beats a 1,000-id list.
+  const latest = await latestSummaries(db, narrowed ? ids : undefined, options.now ? { now: options.now } : {});
+  const computed = clusterRows.map((cluster) => gpuFleetRow({ ...cluster, environments: [] }, latest.get(cluster.id)));
 
   const fleet = new CountsAccumulator();
   let reporting = 0;
   let stale = 0;
-  for (const row of rows) {
+  for (const { row, utilGpus } of computed) {
     if (!row.hasMetrics) continue;
     reporting++;
     if (row.stale) stale++;
-    fleet.addCounts(row);
+    fleet.add(row, row.meanUtilization, utilGpus);
   }
   const { utilGpus: _utilGpus, ...fleetCounts } = fleet.counts();
-  const pools = poolByType(rows);
+  const pools = poolByType(computed);
 
+  const rows = computed.map((c) => c.row);
   const pageCount = Math.max(1, Math.ceil(rows.length / query.pageSize));
   const page = Math.min(query.page, pageCount);
-  const pageRows = sortGpuFleetRows(rows, query.sort, query.direction)
-    .slice((page - 1) * query.pageSize, page * query.pageSize)
-    .map(({ utilGpus: _u, pools: _p, ...row }) => row);
+  // Environment chips are read for the rows shown, unless they are what the rows sort by.
+  const chipsFor = async (ids: number[]) => {
+    const chips = await environmentChips(db, ids);
+    for (const row of rows) if (chips.has(row.id)) row.environments = chips.get(row.id) ?? [];
+  };
+  if (query.sort === 'environments') await chipsFor(rows.map((row) => row.id));
+  const pageRows = sortGpuFleetRows(rows, query.sort, query.direction).slice((page - 1) * query.pageSize, page * query.pageSize);
+  const poolsOf = new Map(computed.map((c) => [c.row.id, c.pools]));
+  for (const row of pageRows) row.byType = withTypes(poolsOf.get(row.id) ?? []);
+  if (query.sort !== 'environments') await chipsFor(pageRows.map((row) => row.id));
   return {
     pools,
     totals: { ...fleetCounts, clusters: rows.length, reporting, noMetrics: rows.length - reporting, stale },
