@@ -4,6 +4,7 @@
  * cheap for Prometheus and the agent — and never over Prometheus' limit of 11,000 points
  * per series (it refuses a query when (end − start) / step > 11,000).
  */
+import { CHART_RANGE_SECONDS, MAX_CUSTOM_RANGE_SECONDS } from '@/lib/schemas/metric-charts';
 import type { ChartRangePreset } from './types';
 
 /** Prometheus refuses a range query with more points than this per series. */
@@ -12,20 +13,16 @@ export const PROMETHEUS_MAX_POINTS = 11_000;
 export const TARGET_POINTS = 360;
 /** Steps finer than common scrape intervals (15–30 s) only repeat samples. */
 export const MIN_STEP_SECONDS = 15;
-/** Custom ranges longer than this are refused: past Prometheus' default retention (15 d) they are mostly empty, and costly. */
-export const MAX_RANGE_SECONDS = 31 * 24 * 3_600;
+/** Custom ranges longer than this (31 days, the range picker's own limit) are refused. */
+export const MAX_RANGE_SECONDS = MAX_CUSTOM_RANGE_SECONDS;
 
 /** The readable steps, in seconds, smallest first. */
 export const READABLE_STEPS: readonly number[] = [
   15, 30, 60, 2 * 60, 5 * 60, 10 * 60, 15 * 60, 30 * 60, 3_600, 2 * 3_600, 3 * 3_600, 6 * 3_600, 12 * 3_600, 24 * 3_600,
 ];
 
-export const PRESET_SECONDS: Readonly<Record<ChartRangePreset, number>> = {
-  '1h': 3_600,
-  '6h': 6 * 3_600,
-  '24h': 24 * 3_600,
-  '7d': 7 * 24 * 3_600,
-};
+/** How long each preset range is (the range picker's own table). */
+export const PRESET_SECONDS: Readonly<Record<ChartRangePreset, number>> = CHART_RANGE_SECONDS;
 
 /**
  * The step in seconds for a range `rangeSeconds` long: the smallest readable step giving at
@@ -48,7 +45,8 @@ export interface StepWindow {
 /**
  * A preset ending now, or a custom `{start, end}` (unix seconds), with its step. A custom
  * range that is empty, reversed, not finite or longer than 31 days is refused with a
- * message a person can act on.
+ * message a person can act on. (The chart procedure's input schema, lib/schemas/metric-charts.ts,
+ * refuses the same ranges before they get here; this guards callers without it, such as benches.)
  */
 export function chartWindow(range: { preset: ChartRangePreset } | { start: number; end: number }, nowSeconds: number): StepWindow {
   if ('preset' in range) {

@@ -68,6 +68,12 @@ describe('summaryCatalog.interpret', () => {
     }
   });
 
+  it('spells a type that came from DCGM modelName as GPU feature discovery labels it', () => {
+    const a100 = pool('NVIDIA A100-SXM4-40GB', 'serve');
+    const summary = summaryCatalog.interpret({ [ids.gpuTotal]: vector([a100, '4']), [ids.gpuAllocated]: vector(), [ids.gpuIdleAllocated]: vector() });
+    expect(summary.gpus.map((gpus) => gpus.model)).toEqual(['NVIDIA-A100-SXM4-40GB']);
+  });
+
   it('names pools without labels unknown', () => {
     const summary = summaryCatalog.interpret({
       [ids.gpuTotal]: vector([{}, '2']),

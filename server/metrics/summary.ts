@@ -90,6 +90,15 @@ function scalar(vector: PrometheusVector | undefined): number | null {
   return sample ? numberOf(sample.value[1]) : null;
 }
 
+/**
+ * GPU feature discovery labels a node with DCGM's model name, spaces turned into `-`
+ * (`NVIDIA A100-SXM4-40GB` → `NVIDIA-A100-SXM4-40GB`); a type that fell back to `modelName`
+ * is spelled the same way, so the fleet pools one GPU type under one name.
+ */
+function gpuTypeName(value: string | undefined): string {
+  return value ? value.trim().replace(/\s+/g, '-') : UNKNOWN;
+}
+
 const poolKey = (labels: Record<string, string>) => `${labels[GPU_TYPE] || UNKNOWN}\u0000${labels[NODE_POOL] || UNKNOWN}`;
 
 function byPool(vector: PrometheusVector): Map<string, number | null> {
@@ -114,7 +123,7 @@ function gpuPools(results: Readonly<Record<string, PrometheusVector | undefined>
     .map((sample): GpuPoolSummary => {
       const key = poolKey(sample.metric);
       return {
-        model: sample.metric[GPU_TYPE] || UNKNOWN,
+        model: gpuTypeName(sample.metric[GPU_TYPE]),
         nodePool: sample.metric[NODE_POOL] || UNKNOWN,
         total: numberOf(sample.value[1]) ?? 0,
         allocated: allocatedByPool.get(key) ?? 0,

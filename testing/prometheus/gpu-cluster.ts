@@ -134,7 +134,8 @@ export const GPU_CLUSTER_EXPECTED = {
   idleAllocated: 1,
   meanUtilization: (80 + 70 + 60 + 50 + 3 + 0 + 0 + 0 + 40 + 20 + 0 + 0) / 12,
   h100: { model: 'NVIDIA-H100-80GB-HBM3', nodePool: 'h100-pool', total: 8, allocated: 5, idleAllocated: 1, meanUtilization: 263 / 8 },
-  a100: { model: 'NVIDIA A100-SXM4-40GB', nodePool: 'a100-pool', total: 4, allocated: 3, idleAllocated: 0, meanUtilization: 15 },
+  /** gpu-b1 has no GPU-type label: its type is DCGM's modelName, spelled as GPU feature discovery would label it. */
+  a100: { model: 'NVIDIA-A100-SXM4-40GB', nodePool: 'a100-pool', total: 4, allocated: 3, idleAllocated: 0, meanUtilization: 15 },
   nodesReady: 2,
   nodesTotal: 3,
   /** (2 CPUs × 0.25 + 2 CPUs × 0.5) / 4 CPUs. */
