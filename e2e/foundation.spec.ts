@@ -105,7 +105,9 @@ test.describe('navigation', () => {
     await expect(adminPage.getByRole('heading', { level: 1, name: 'ML repos' })).toBeVisible();
     await expect(nav.getByRole('link', { name: 'ML Repos' })).toHaveAttribute('aria-current', 'page');
     await nav.getByRole('link', { name: 'GPU Fleet' }).click();
-    await expect(adminPage.getByText('GPU Fleet is not built yet')).toBeVisible();
+    await expect(adminPage).toHaveURL(/\/gpu$/);
+    await expect(adminPage.getByRole('heading', { level: 1, name: 'GPU Fleet' })).toBeVisible();
+    await expect(adminPage.getByText('GPU Fleet is not built yet')).toHaveCount(0);
     await expect(nav.getByRole('link', { name: 'GPU Fleet' })).toHaveAttribute('aria-current', 'page');
     await nav.getByRole('link', { name: 'Settings' }).click();
     await expect(adminPage.getByRole('table', { name: 'Users' })).toContainText(E2E_ADMIN.email);

@@ -65,7 +65,7 @@ test.describe('narrow screens (390 px)', () => {
       ['/ml-repos/new', 'New ML repo'],
       ['/settings/teams', 'Settings'],
       ['/settings/storage', 'Settings'],
-      ['/gpu-fleet', 'GPU Fleet'],
+      ['/gpu', 'GPU Fleet'],
     ];
     for (const [path, heading] of pages) {
       await adminPage.goto(path);

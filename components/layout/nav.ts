@@ -15,7 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/workspaces', label: 'Workspaces' },
   { href: '/environments', label: 'Environments' },
   { href: '/ml-repos', label: 'ML Repos' },
-  { href: '/gpu-fleet', label: 'GPU Fleet' },
+  { href: '/gpu', label: 'GPU Fleet' },
   { href: '/audit', label: 'Audit', permission: 'audit.read' },
   { href: '/settings', label: 'Settings' },
 ];

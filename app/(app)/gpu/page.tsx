@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
-import { ComingSoon } from '@/components/layout/coming-soon';
+import { Suspense } from 'react';
+import { GpuFleetView } from '@/components/gpu-fleet/gpu-fleet-view';
+import { LoadingState } from '@/components/ui/states';
 
 export const metadata: Metadata = { title: 'GPU Fleet' };
 
-export default function Page() {
-  return <ComingSoon title="GPU Fleet" what="The fleet-wide view of GPU capacity, utilisation and health arrives in a coming release." />;
+export default function GpuFleetPage() {
+  return (
+    <Suspense fallback={<LoadingState label="Loading GPU capacity…" />}>
+      <GpuFleetView />
+    </Suspense>
+  );
 }
