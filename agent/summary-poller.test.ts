@@ -123,6 +123,19 @@ describe('SummaryPoller', () => {
     expect(prometheus.queries.length).toBe(queries);
   });
 
+  it('a set changed during a poll is polled as soon as that poll ends, not an interval later', async () => {
+    const prometheus = await new FakePrometheus({ delayMs: 100 }).start();
+    servers.push(prometheus);
+    const sent: SummaryFrame[] = [];
+    const p = poller(prometheus.url, sent);
+    p.configure({ intervalSeconds: 30, queries: [{ id: 'old', promql: 'up' }] });
+    p.start();
+    await waitFor(() => p.inFlight, 5_000, 'the first poll to start');
+    p.configure({ intervalSeconds: 30, queries: [{ id: 'new', promql: 'up' }] });
+    await waitFor(() => sent.length === 2, 5_000, 'the new set polled');
+    expect(sent.map((frame) => Object.keys(frame.results))).toEqual([['old'], ['new']]);
+  });
+
   it('replaces the largest answers with an error when the frame would exceed its limit', () => {
     const big = { resultType: 'vector' as const, result: Array.from({ length: 50 }, (_, i) => ({ metric: { gpu: String(i) }, value: [1, '1'] as [number, string] })) };
     const small = { resultType: 'vector' as const, result: [] };

@@ -41,6 +41,7 @@ export class SummaryPoller {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private changedDuringPoll = false;
   private stopController: AbortController | undefined;
   private readonly log: AgentLogger;
 
@@ -52,7 +53,10 @@ export class SummaryPoller {
   configure(config: SummaryConfig | undefined): void {
     const changed = JSON.stringify(config) !== JSON.stringify(this.config);
     this.config = config;
-    if (changed && this.running) this.schedule(0);
+    if (!changed || !this.running) return;
+    // A poll under way finishes with the old set; the new one is polled right after it.
+    if (this.polling) this.changedDuringPoll = true;
+    else this.schedule(0);
   }
 
   /** Starts polling (the session is up): the first poll at once. */
@@ -85,7 +89,9 @@ export class SummaryPoller {
       this.timer = undefined;
       this.polling = this.poll().finally(() => {
         this.polling = undefined;
-        if (this.running && this.config) this.schedule(this.config.intervalSeconds * 1000);
+        const soon = this.changedDuringPoll;
+        this.changedDuringPoll = false;
+        if (this.running && this.config) this.schedule(soon ? 0 : this.config.intervalSeconds * 1000);
       });
     }, delayMs);
     this.timer.unref();
