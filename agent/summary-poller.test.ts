@@ -130,7 +130,7 @@ describe('SummaryPoller', () => {
     const p = poller(prometheus.url, sent);
     p.configure({ intervalSeconds: 30, queries: [{ id: 'old', promql: 'up' }] });
     p.start();
-    await waitFor(() => p.inFlight, 5_000, 'the first poll to start');
+    await waitFor(() => p.inFlight !== undefined, 5_000, 'the first poll to start');
     p.configure({ intervalSeconds: 30, queries: [{ id: 'new', promql: 'up' }] });
     await waitFor(() => sent.length === 2, 5_000, 'the new set polled');
     expect(sent.map((frame) => Object.keys(frame.results))).toEqual([['old'], ['new']]);
