@@ -17,6 +17,9 @@
  * (2 GPUs, 40/20 %), serve/queued-1 Pending bound to gpu-b1 (1 GPU, container not started),
  * serve/waiting-1 Pending unbound (1 GPU: holds nothing), kube-system/coredns Running on cpu-c1.
  * One hot GPU (gpu-a1 GPU 0 at 88 °C) and one XID 79 (gpu-b1 GPU 1).
+ *
+ * `variants` swaps the exporter variants between the nodes: every GPU figure but memory
+ * used % (which depends on FB_RESERVED) must come out the same.
  */
 import type { ExporterSample, FixtureTarget, MetricFamily, PrometheusFixtures } from './exposition';
 
@@ -240,26 +243,36 @@ function nodeExporterSamples(node: FixtureNode, t: number): ExporterSample[] {
 
 const nodeNamed = (name: string) => FIXTURE_NODES.find((node) => node.name === name) as FixtureNode;
 
+/** How a node's dcgm-exporter is scraped and which release it is: see the file comment. */
+export type DcgmVariant = 'operator' | 'plain';
+
+function dcgmTarget(node: FixtureNode, variant: DcgmVariant, address: string, xidSince: number): FixtureTarget {
+  if (variant === 'operator') {
+    return {
+      job: 'dcgm-exporter',
+      path: `/dcgm/${node.name}`,
+      // The prometheus-operator way: the target names the exporter's own pod.
+      targetLabels: { instance: address, namespace: 'gpu-operator', pod: `nvidia-dcgm-exporter-${node.name}`, container: 'nvidia-dcgm-exporter' },
+      honorLabels: false,
+      samples: (t) => dcgmSamples(node, 'Hostname', true, t >= xidSince),
+    };
+  }
+  return {
+    job: 'dcgm-exporter',
+    path: `/dcgm/${node.name}`,
+    targetLabels: { instance: address },
+    honorLabels: false,
+    samples: (t) => dcgmSamples(node, 'hostname', false, t >= xidSince),
+  };
+}
+
 /** `xidSince`: before this time (unix seconds) the fixture's XID has not happened yet. */
-function gpuClusterTargets(xidSince: number): FixtureTarget[] {
+function gpuClusterTargets(xidSince: number, variants: Record<'gpu-a1' | 'gpu-b1', DcgmVariant>): FixtureTarget[] {
   const a1 = nodeNamed('gpu-a1');
   const b1 = nodeNamed('gpu-b1');
   return [
-    {
-      job: 'dcgm-exporter',
-      path: '/dcgm/gpu-a1',
-      // The prometheus-operator way: the target names the exporter's own pod.
-      targetLabels: { instance: '10.0.1.11:9400', namespace: 'gpu-operator', pod: 'nvidia-dcgm-exporter-x7k2p', container: 'nvidia-dcgm-exporter' },
-      honorLabels: false,
-      samples: (t) => dcgmSamples(a1, 'Hostname', true, t >= xidSince),
-    },
-    {
-      job: 'dcgm-exporter',
-      path: '/dcgm/gpu-b1',
-      targetLabels: { instance: '10.0.1.12:9400' },
-      honorLabels: false,
-      samples: (t) => dcgmSamples(b1, 'hostname', false, t >= xidSince),
-    },
+    dcgmTarget(a1, variants['gpu-a1'], '10.0.1.11:9400', xidSince),
+    dcgmTarget(b1, variants['gpu-b1'], '10.0.1.12:9400', xidSince),
     {
       job: 'kube-state-metrics',
       path: '/kube-state-metrics',
@@ -284,9 +297,12 @@ function gpuClusterTargets(xidSince: number): FixtureTarget[] {
  * block per 2 h it covers), every 15 s over the last 20 minutes, then live scrapes. The XID
  * happened 3 h ago: the older history has none.
  */
-export function gpuClusterFixtures(nowSeconds = Math.floor(Date.now() / 1000)): PrometheusFixtures {
+export function gpuClusterFixtures(
+  options: { nowSeconds?: number; variants?: Record<'gpu-a1' | 'gpu-b1', DcgmVariant> } = {},
+): PrometheusFixtures {
+  const nowSeconds = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   return {
-    targets: gpuClusterTargets(nowSeconds - 3 * 3_600),
+    targets: gpuClusterTargets(nowSeconds - 3 * 3_600, options.variants ?? { 'gpu-a1': 'operator', 'gpu-b1': 'plain' }),
     families: FAMILIES,
     history: [
       { fromSecondsAgo: 7 * 24 * 3_600, toSecondsAgo: 3 * 3_600 + 60, intervalSeconds: 6 * 3_600 },
