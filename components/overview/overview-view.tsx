@@ -10,53 +10,15 @@ import { formatCount, providerLabel } from '@/components/clusters/format';
 import { NoClustersYet } from '@/components/clusters/no-clusters-yet';
 import { EnvironmentChip } from '@/components/environments/environment-chip';
 import { TeamLeadHome } from '@/components/ml-repos/team-lead-home';
-import { type Column, DataTable } from '@/components/ui/data-table';
+import { HealthBoard } from '@/components/overview/health-board';
 import { PageHeader } from '@/components/ui/page-header';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { ErrorState, LoadingState } from '@/components/ui/states';
 import { CLUSTER_STATUS_LABELS } from '@/lib/schemas/cluster';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
-import type { RouterOutputs } from '@/components/trpc/types';
 
-type Overview = RouterOutputs['clusters']['overview'];
-type AttentionRow = Overview['needingAttention'][number];
 
 const fleetLink = (change: Partial<typeof DEFAULT_FLEET_QUERY>) => `/clusters${fleetQueryString({ ...DEFAULT_FLEET_QUERY, ...change })}`;
-
-const ATTENTION_COLUMNS: Column<AttentionRow>[] = [
-  {
-    id: 'name',
-    header: 'Cluster',
-    cell: (c) => (
-      <Link href={`/clusters/${encodeURIComponent(c.name)}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-        {c.name}
-      </Link>
-    ),
-  },
-  { id: 'status', header: 'Status', cell: (c) => <ClusterStatusBadge status={c.status} lastSeenAt={c.lastSeenAt} /> },
-  {
-    id: 'why',
-    header: 'Why',
-    cell: (c) =>
-      c.statusReasons.length > 0 ? (
-        <span className="text-xs">{c.statusReasons.slice(0, 2).join(' · ')}</span>
-      ) : c.status === 'awaiting_agent' ? (
-        <span className="text-xs text-zinc-500">No agent has connected yet.</span>
-      ) : null,
-  },
-  { id: 'where', header: 'Provider / region', cell: (c) => `${providerLabel(c.provider)} · ${c.region}` },
-  {
-    id: 'environments',
-    header: 'Environments',
-    cell: (c) => (
-      <span className="flex flex-wrap gap-1">
-        {c.environments.map((env) => (
-          <EnvironmentChip key={env.id} name={env.name} color={env.color} isProduction={env.isProduction} />
-        ))}
-      </span>
-    ),
-  },
-];
 
 /** `/`: a team lead's repos and expiring grants first (nothing for anyone else), then the fleet. */
 export function OverviewView() {
@@ -121,25 +83,7 @@ function FleetOverview() {
         />
       </section>
 
-      <section aria-labelledby="attention-title" className="mb-6 space-y-3">
-        <h2 id="attention-title" className="text-sm font-semibold">
-          Needing attention <span className="font-normal text-zinc-500">· production first</span>
-        </h2>
-        {data.needingAttention.length === 0 ? (
-          <EmptyState title="Every cluster is connected and healthy" />
-        ) : (
-          <>
-            <DataTable label="Clusters needing attention" columns={ATTENTION_COLUMNS} rows={data.needingAttention} rowKey={(c) => c.id} />
-            {data.needingAttentionTotal > data.needingAttention.length && (
-              <p className="text-sm">
-                <Link href={fleetLink({ statuses: ['awaiting_agent', 'degraded', 'disconnected'], sort: 'status' })} className="underline">
-                  All {data.needingAttentionTotal} clusters needing attention
-                </Link>
-              </p>
-            )}
-          </>
-        )}
-      </section>
+      <HealthBoard />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <CountList
