@@ -5,7 +5,7 @@ import { timeAgo } from '@/components/clusters/format';
 import { useLiveConnection } from '@/components/trpc/live-connection';
 import { formatAsOf } from '@/components/trpc/live-state';
 import type { ClusterStatus } from '@/lib/cluster-status';
-import { CLUSTER_STATUS_LABELS } from '@/lib/schemas/cluster';
+import { CLUSTER_STATUS_LABELS } from '@/lib/cluster-fleet';
 
 const TONES: Record<ClusterStatus, BadgeTone> = {
   awaiting_agent: 'blue',

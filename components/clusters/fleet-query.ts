@@ -4,7 +4,8 @@
  * Lists are comma-separated. Unknown or malformed values are dropped, not errors: a
  * stale bookmark still opens.
  */
-import { CLUSTER_SORT_COLUMNS, CLUSTER_STATUSES, FLEET_PAGE_SIZES, type ListClustersQuery } from '@/lib/schemas/cluster';
+import { CLUSTER_SORT_COLUMNS, CLUSTER_STATUSES, FLEET_PAGE_SIZES } from '@/lib/cluster-fleet';
+import type { ListClustersQuery } from '@/lib/schemas/cluster';
 import { PROVIDER_IDS } from '@/lib/providers';
 
 export type FleetQuery = ListClustersQuery;

@@ -18,7 +18,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { FilterSelect, MultiSelectFilter } from '@/components/ui/filters';
 import { Pagination } from '@/components/ui/pagination';
 import { PROVIDER_IDS } from '@/lib/providers';
-import { CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, type ClusterSortColumn, FLEET_PAGE_SIZES } from '@/lib/schemas/cluster';
+import { CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, type ClusterSortColumn, FLEET_PAGE_SIZES } from '@/lib/cluster-fleet';
 import { useTRPC } from '@/components/trpc/client';
 import { LIVE_FALLBACK_POLL_MS, useLiveClusters } from '@/components/trpc/use-live-clusters';
 import type { RouterOutputs } from '@/components/trpc/types';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { unofferedEnabledAddonIds } from '@/lib/addons/catalog';
-import type { ClusterStatus } from '@/lib/cluster-status';
+import { CLUSTER_SORT_COLUMNS, CLUSTER_STATUSES } from '@/lib/cluster-fleet';
 import { PROVIDER_IDS } from '@/lib/providers';
 import { MAX_HOST, MAX_LABEL_KEY, MAX_NAME, MAX_PICKED, MAX_QUOTED, MAX_URL, quoted, recordId, withoutNul } from '@/lib/schemas/limits';
 
@@ -12,14 +12,8 @@ export const DEFAULT_PROMETHEUS_URL = 'http://prometheus-operated.prometheus.svc
 export const DEFAULT_NODE_POOL_LABEL = 'fleetdeck.io/node-pool';
 export const DEFAULT_GPU_TYPE_LABEL = 'fleetdeck.io/gpu-type';
 
-export const CLUSTER_STATUSES = ['awaiting_agent', 'connected', 'degraded', 'disconnected'] as const satisfies readonly ClusterStatus[];
-
-export const CLUSTER_STATUS_LABELS: Record<ClusterStatus, string> = {
-  awaiting_agent: 'Awaiting agent',
-  connected: 'Connected',
-  degraded: 'Degraded',
-  disconnected: 'Disconnected',
-};
+// Defined without zod, for the fleet page's first load (lib/cluster-fleet.ts).
+export { CLUSTER_SORT_COLUMNS, CLUSTER_STATUS_LABELS, CLUSTER_STATUSES, FLEET_PAGE_SIZES, type ClusterSortColumn } from '@/lib/cluster-fleet';
 
 // ── Fields ──────────────────────────────────────────────────────────────────
 
@@ -209,24 +203,9 @@ export type DetachClusterInput = z.infer<typeof detachClusterInput>;
 
 // ── Fleet list ──────────────────────────────────────────────────────────────
 
-export const CLUSTER_SORT_COLUMNS = [
-  'name',
-  'provider',
-  'region',
-  'environments',
-  'status',
-  'lastSeenAt',
-  'kubernetesVersion',
-  'nodeCount',
-  'gpuCount',
-  'createdAt',
-] as const;
-export type ClusterSortColumn = (typeof CLUSTER_SORT_COLUMNS)[number];
-
 export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 
-export const FLEET_PAGE_SIZES = [25, 50, 100] as const;
 /** Far past the last page of any fleet; bounds the offset a query is asked for. */
 const MAX_PAGE = 1_000_000;
 
