@@ -120,7 +120,10 @@ export function GpuFleetView() {
 
   useLiveGpuFleet();
   const overview = useQuery(trpc.gpuFleet.overview.queryOptions(query, { refetchInterval: LIVE_FALLBACK_POLL_MS, placeholderData: keepPreviousData }));
-  const history = useQuery(trpc.gpuFleet.history.queryOptions({}, { refetchInterval: 5 * LIVE_FALLBACK_POLL_MS }));
+  const pageIds = overview.data?.rows.map((row) => row.id) ?? [];
+  const history = useQuery(
+    trpc.gpuFleet.history.queryOptions({ clusterIds: pageIds }, { enabled: overview.isSuccess, refetchInterval: 5 * LIVE_FALLBACK_POLL_MS, placeholderData: keepPreviousData }),
+  );
   const facets = useQuery(trpc.clusters.facets.queryOptions(undefined, { refetchInterval: LIVE_FALLBACK_POLL_MS }));
 
   const navigate = (next: GpuFleetQuery) => router.push(`${pathname}${gpuFleetQueryString(next)}`, { scroll: false });

@@ -40,7 +40,7 @@ export type GpuFleetQuery = z.output<typeof gpuFleetOverviewInput>;
 
 export const gpuFleetHistoryInput = z
   .object({
-    /** The clusters whose sparklines to draw (a table page); all the caller may see when omitted. */
+    /** The clusters whose own sparklines to return (a table page); all the caller may see when omitted. Pooled lines always cover them all. */
     clusterIds: z.array(recordId).max(MAX_PICKED, `Ask for at most ${MAX_PICKED} clusters`).optional(),
   })
   .default({});

@@ -154,8 +154,10 @@ describe('gpuFleet router', () => {
     expect(history.pooled.map((p) => p.allocated)).toEqual([3, 9]);
     expect(history.pooled.at(-1)).toMatchObject({ total: 16, meanUtilization: 50 });
     expect(history.byType.map((t) => t.model)).toEqual(['H100']);
+    // Per-cluster lines for a table page only; the pooled ones still cover the fleet.
     const onlyB = await gpuFleetHistory(h.store.db, h.admin, [b], { now });
     expect(onlyB.clusters.map((c) => c.clusterId)).toEqual([b]);
+    expect(onlyB.pooled.map((p) => p.allocated)).toEqual([3, 9]);
   });
 
   it('health board: ranked reasons with links; healthy clusters only counted', async () => {

@@ -411,7 +411,7 @@ export interface GpuFleetHistory {
   from: Date;
   bucketSeconds: number;
   clusters: { clusterId: number; points: SparklinePoint[] }[];
-  /** Summed over the clusters asked for, per bucket. */
+  /** Summed over every cluster the caller may see, per bucket. */
   pooled: SparklinePoint[];
   /** Summed per GPU type, per bucket. */
   byType: { model: string; points: SparklinePoint[] }[];
@@ -433,8 +433,9 @@ function sparklinePoint(at: number, acc: CountsAccumulator): SparklinePoint {
 }
 
 /**
- * The last summary of each half-hour of the last 24 hours, per cluster (only those
- * `principal` may see, of `clusterIds` when given), summed for the pooled sparklines.
+ * The last summary of each half-hour of the last 24 hours of the clusters `principal` may
+ * see, summed for the pooled sparklines; per cluster for those of `clusterIds` (all when
+ * omitted).
  */
 export async function gpuFleetHistory(
   db: Db,
@@ -449,10 +450,10 @@ export async function gpuFleetHistory(
   const edges = Array.from({ length: SPARKLINE_BUCKETS }, (_, i) => new Date(from.getTime() + i * bucketMs));
   const empty: GpuFleetHistory = { from, bucketSeconds: bucketMs / 1000, clusters: [], pooled: [], byType: [] };
 
-  if (clusterIds?.length === 0) return empty;
-  const scope = and(visibleClustersOn(principal, clusters.id), clusterIds ? inArray(clusters.id, [...clusterIds]) : undefined);
-  const visibleIds = (await db.select({ id: clusters.id }).from(clusters).where(scope)).map((row) => row.id);
+  const visibleIds = (await db.select({ id: clusters.id }).from(clusters).where(visibleClustersOn(principal, clusters.id))).map((row) => row.id);
   if (visibleIds.length === 0) return empty;
+  // Pooled lines cover every visible cluster; per-cluster lines only those asked for (a table page).
+  const wanted = clusterIds ? new Set(clusterIds) : undefined;
 
   const bucket = bucketExpression(clusterMetricHistory.collectedAt, edges, 0, SPARKLINE_BUCKETS - 1);
   const latestIds: number[] = [];
@@ -476,9 +477,11 @@ export async function gpuFleetHistory(
       const index = Math.min(SPARKLINE_BUCKETS - 1, Math.max(0, Math.floor((row.collectedAt.getTime() - from.getTime()) / bucketMs)));
       const at = edges[index]!.getTime();
       const { byType: types, all } = clusterGpuCounts(row.summary);
-      const points = perCluster.get(row.clusterId) ?? [];
-      perCluster.set(row.clusterId, points);
-      points.push({ at, total: all.total, allocated: all.allocated, idleAllocated: all.idleAllocated, meanUtilization: all.meanUtilization });
+      if (!wanted || wanted.has(row.clusterId)) {
+        const points = perCluster.get(row.clusterId) ?? [];
+        perCluster.set(row.clusterId, points);
+        points.push({ at, total: all.total, allocated: all.allocated, idleAllocated: all.idleAllocated, meanUtilization: all.meanUtilization });
+      }
       const pooledAcc = pooled.get(at) ?? newAccumulator();
       pooled.set(at, addTo(pooledAcc, all, all.meanUtilization, all.utilGpus));
       for (const type of types) {
